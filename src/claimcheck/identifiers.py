@@ -1,0 +1,30 @@
+"""Identifier normalisation: one canonical form per DOI, PMID and PMCID, whatever was printed."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_DOI_PREFIXES = re.compile(
+    r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|https?://doi\.org/)", re.IGNORECASE
+)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_PMID = re.compile(r"^(?:pmid:?\s*)?(\d{1,9})$", re.IGNORECASE)
+_PMCID = re.compile(r"^(?:pmcid:?\s*)?(?:PMC)?(\d{1,9})$", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str:
+    """Return the DOI in lower case without URL prefix, or "" when it is not a DOI."""
+    doi = unquote(value.strip()).replace("\\_", "_").replace("{", "").replace("}", "")
+    doi = _DOI_PREFIXES.sub("", doi).strip().rstrip(".").lower()
+    return doi if _DOI.match(doi) else ""
+
+
+def normalize_pmid(value: str) -> str:
+    match = _PMID.match(value.strip())
+    return match.group(1).lstrip("0") if match else ""
+
+
+def normalize_pmcid(value: str) -> str:
+    match = _PMCID.match(value.strip())
+    return f"PMC{match.group(1)}" if match else ""

@@ -1,0 +1,155 @@
+"""Read `claims/*.yaml`, validating the schema node by node so every error has a line.
+
+The file is composed (not constructed) with PyYAML, so each value keeps its position. Anchors
+and aliases are refused: a claims file has no use for them and they are the vehicle of
+"billion laughs" expansion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from claimcheck.errors import InputError, read_text_file
+from claimcheck.model import Claim, Document
+
+DOCUMENT_KEYS = ("title", "path", "url")
+CLAIM_KEYS = ("id", "text", "cites", "subject", "section")
+TOP_KEYS = ("document", "claims")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+_MAX_TEXT = 10_000
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    path: str
+    document: Document
+    claims: tuple[Claim, ...]
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, node: Node | None, message: str) -> InputError:
+        line = node.start_mark.line + 1 if node is not None else None
+        return InputError(self.path, line, message)
+
+    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, Node]:
+        if not isinstance(node, MappingNode):
+            raise self.fail(node, f"{what} must be a mapping")
+        result: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, f"{what}: keys must be plain words")
+            key = key_node.value
+            if key in result:
+                raise self.fail(key_node, f"{what}: key '{key}' appears twice")
+            if key not in allowed:
+                raise self.fail(key_node, f"{what}: unknown key '{key}' (allowed: {', '.join(allowed)})")
+            result[key] = value_node
+        return result
+
+    def string(self, node: Node, what: str) -> str:
+        if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            kind = (
+                "a list"
+                if isinstance(node, SequenceNode)
+                else ("a mapping" if isinstance(node, MappingNode) else "not text")
+            )
+            if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:str":
+                kind = f"'{node.value}', not text (quote it)"
+            raise self.fail(node, f"{what} must be text; it is {kind}")
+        if len(node.value) > _MAX_TEXT:
+            raise self.fail(node, f"{what} is {len(node.value):,} characters; the limit is {_MAX_TEXT:,}")
+        return node.value
+
+    def string_list(self, node: Node, what: str) -> tuple[str, ...]:
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return ()
+        if not isinstance(node, SequenceNode):
+            raise self.fail(node, f"{what} must be a list, e.g. [key1, key2]")
+        return tuple(self.string(item, f"{what} item") for item in node.value)
+
+
+def _compose(text: str, path: str) -> Node | None:
+    try:
+        # Walk the events first: refuse anchors/aliases before anything is built from them.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1
+                raise InputError(path, line, "anchors and aliases (&name, *name) are not allowed")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(path, line, f"malformed YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, f"malformed YAML: {exc}") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.composer.ComposerError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError(path, line, "a claims file holds one YAML document, not several") from None
+    finally:
+        loader.dispose()
+
+
+def load_claims(path: Path, display: str | None = None) -> ClaimsFile:
+    """Parse and validate one claims file (cross-file checks such as cites are the project's)."""
+    shown = display or str(path)
+    text = read_text_file(path, what="claims file", display=shown)
+    reader = _Reader(shown)
+    root = _compose(text, shown)
+    if root is None:
+        raise InputError(shown, 1, "empty claims file: expected 'document' and 'claims'")
+    top = reader.mapping(root, "claims file", TOP_KEYS)
+    document = Document()
+    if "document" in top:
+        fields = reader.mapping(top["document"], "document", DOCUMENT_KEYS)
+        document = Document(**{k: reader.string(v, f"document.{k}") for k, v in fields.items()})
+    if "claims" not in top:
+        raise reader.fail(root, "no 'claims' list")
+    claims_node = top["claims"]
+    if not isinstance(claims_node, SequenceNode):
+        raise reader.fail(claims_node, "'claims' must be a list of claims")
+    claims: list[Claim] = []
+    seen: dict[str, int] = {}
+    for item in claims_node.value:
+        fields = reader.mapping(item, "claim", CLAIM_KEYS)
+        line = item.start_mark.line + 1
+        for required in ("id", "text"):
+            if required not in fields:
+                raise reader.fail(item, f"claim has no '{required}'")
+        claim_id = reader.string(fields["id"], "claim id")
+        if not _ID.match(claim_id):
+            raise reader.fail(
+                fields["id"], f"claim id '{claim_id}' must be letters, digits, '.', '_', ':' or '-'"
+            )
+        if claim_id in seen:
+            raise reader.fail(
+                fields["id"], f"duplicate claim id '{claim_id}' (first used at line {seen[claim_id]})"
+            )
+        seen[claim_id] = line
+        text_value = reader.string(fields["text"], f"claim '{claim_id}': text").strip()
+        if not text_value:
+            raise reader.fail(fields["text"], f"claim '{claim_id}': text is empty")
+        cites = (
+            reader.string_list(fields["cites"], f"claim '{claim_id}': cites") if ("cites" in fields) else ()
+        )
+        claims.append(
+            Claim(
+                id=claim_id,
+                text=text_value,
+                cites=cites,
+                subject=reader.string(fields["subject"], "subject") if "subject" in fields else "",
+                section=reader.string(fields["section"], "section") if "section" in fields else "",
+                file=shown,
+                line=line,
+            )
+        )
+    return ClaimsFile(path=shown, document=document, claims=tuple(claims))

@@ -1,0 +1,159 @@
+"""The evidence lock: what resolving each reference found, where from and when.
+
+Committed with the claims, it lets `claimcheck check` run offline and reproducibly. Each entry
+is stored with a fingerprint of its printed identity (title, authors, journal, year,
+identifiers): when the entry is edited the fingerprint changes and the entry is resolved again
+(offline, among the lock's own records and any local records). A resolution that a source
+outage left incomplete is never written: the previous one is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from claimcheck import __version__
+from claimcheck.atomic import write_atomic
+from claimcheck.errors import InputError, read_text_file
+from claimcheck.model import Candidate, Entry, Record, Resolution
+
+LOCK_VERSION = 1
+
+
+def fingerprint(entry: Entry) -> str:
+    data = json.dumps(entry.identity(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def record_ref(record: Record) -> str:
+    return f"{record.source}|{record.id}"
+
+
+@dataclass(frozen=True)
+class Lock:
+    created: str
+    #: key -> (fingerprint, resolution)
+    entries: dict[str, tuple[str, Resolution]] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
+
+    def resolution_for(self, entry: Entry) -> Resolution | None:
+        locked = self.entries.get(entry.key)
+        if locked and locked[0] == fingerprint(entry):
+            return locked[1]
+        return None
+
+    def age_days(self, now: datetime | None = None) -> float:
+        created = datetime.fromisoformat(self.created.replace("Z", "+00:00"))
+        return ((now or datetime.now(UTC)) - created).total_seconds() / 86400
+
+
+def _resolution_to_json(resolution: Resolution) -> dict[str, Any]:
+    return {
+        "method": resolution.method,
+        "resolved_at": resolution.resolved_at,
+        "sources": list(resolution.sources),
+        "record": record_ref(resolution.record) if resolution.record else None,
+        "candidates": [
+            {
+                "record": record_ref(c.record),
+                "score": c.score,
+                "title_similarity": c.title_similarity,
+                "agreements": list(c.agreements),
+            }
+            for c in resolution.candidates
+        ],
+    }
+
+
+def read_lock(path: Path, display: str) -> Lock | None:
+    if not path.exists():
+        return None
+    text = read_text_file(path, what="evidence lock", display=display)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(display, exc.lineno, f"malformed evidence lock: {exc.msg}") from None
+    try:
+        if data.get("lock_version") != LOCK_VERSION:
+            raise InputError(
+                display,
+                1,
+                f"lock_version {data.get('lock_version')!r} is not "
+                f"supported (expected {LOCK_VERSION}); run `claimcheck lock`",
+            )
+        records = {ref: Record.from_dict(body) for ref, body in data["records"].items()}
+        entries: dict[str, tuple[str, Resolution]] = {}
+        for key, item in data["entries"].items():
+            candidates = tuple(
+                Candidate(
+                    record=records[c["record"]],
+                    score=c["score"],
+                    title_similarity=c["title_similarity"],
+                    agreements=tuple(c["agreements"]),
+                )
+                for c in item["candidates"]
+            )
+            resolution = Resolution(
+                key=key,
+                record=records[item["record"]] if item["record"] else None,
+                method=item["method"],
+                candidates=candidates,
+                sources=tuple(item["sources"]),
+                resolved_at=item["resolved_at"],
+            )
+            entries[key] = (item["fingerprint"], resolution)
+        return Lock(created=data["created"], entries=entries, records=records)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InputError(
+            display, None, f"malformed evidence lock ({exc!r}); regenerate it with `claimcheck lock`"
+        ) from None
+
+
+def build_lock(
+    entries: list[Entry], resolutions: dict[str, Resolution], previous: Lock | None, created: str
+) -> tuple[Lock, list[str]]:
+    """The new lock; keys whose resolution was incomplete keep their previous state."""
+    kept: dict[str, tuple[str, Resolution]] = {}
+    skipped: list[str] = []
+    for entry in entries:
+        resolution = resolutions[entry.key]
+        if resolution.unavailable or not resolution.sources:
+            skipped.append(entry.key)
+            if previous and entry.key in previous.entries:
+                kept[entry.key] = previous.entries[entry.key]
+            continue
+        old = previous.entries.get(entry.key) if previous else None
+        if old and old[0] == fingerprint(entry) and _same(old[1], resolution):
+            kept[entry.key] = old  # unchanged: keep the old timestamps, no churn in diffs
+        else:
+            kept[entry.key] = (fingerprint(entry), resolution)
+    records: dict[str, Record] = {}
+    for _, resolution in kept.values():
+        for record in [resolution.record, *(c.record for c in resolution.candidates)]:
+            if record is not None:
+                records[record_ref(record)] = record
+    return Lock(created=created, entries=kept, records=records), skipped
+
+
+def _same(a: Resolution, b: Resolution) -> bool:
+    return _resolution_to_json(a) | {"resolved_at": ""} == _resolution_to_json(b) | {"resolved_at": ""} and (
+        a.record == b.record
+    )
+
+
+def write_lock(path: Path, lock: Lock) -> None:
+    data = {
+        "lock_version": LOCK_VERSION,
+        "generator": f"claimcheck {__version__}",
+        "created": lock.created,
+        "entries": {
+            key: {"fingerprint": fp, **_resolution_to_json(resolution)}
+            for key, (fp, resolution) in sorted(lock.entries.items())
+        },
+        "records": {ref: record.to_dict() for ref, record in sorted(lock.records.items())},
+    }
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,267 @@
+"""The result model every stage shares: frozen dataclasses, so results cannot drift after judging."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How much a finding matters; `--fail-on` compares against this order."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+class ReferenceStatus(StrEnum):
+    VERIFIED = "verified"
+    METADATA_MISMATCH = "metadata-mismatch"
+    WRONG_WORK = "wrong-work"
+    NOT_FOUND = "not-found"
+    RETRACTED = "retracted"
+    EXPRESSION_OF_CONCERN = "expression-of-concern"
+    CORRECTED = "corrected"
+    CANNOT_DETERMINE = "cannot-determine"
+
+
+#: Statuses under which a reference gives a claim no usable evidence.
+DEFECTIVE_STATUSES = frozenset(
+    {ReferenceStatus.NOT_FOUND, ReferenceStatus.WRONG_WORK, ReferenceStatus.RETRACTED}
+)
+
+
+class ClaimVerdict(StrEnum):
+    SUPPORTED = "supported"
+    OVERSTATED = "overstated"
+    UNSUPPORTED = "unsupported"
+    CONTRADICTED = "contradicted"
+    UNVERIFIABLE = "unverifiable"
+    CITES_DEFECTIVE_REFERENCE = "cites-defective-reference"
+    UNCITED = "uncited"
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author: a family name with given names, or a literal (corporate) name."""
+
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        return f"{self.family} {self.given}".strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A bibliography entry as printed (LaTeX already decoded to Unicode)."""
+
+    key: str
+    type: str = "article"
+    title: str = ""
+    authors: tuple[Person, ...] = ()
+    #: The printed list ends in "et al." / "and others": later authors were left out on purpose.
+    authors_truncated: bool = False
+    journal: str = ""
+    year: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    url: str = ""
+    file: str = ""
+    line: int = 0
+
+    def authors_display(self) -> str:
+        names = ", ".join(p.display() for p in self.authors)
+        return f"{names}, et al." if self.authors_truncated else names
+
+    def identity(self) -> dict[str, Any]:
+        """The printed fields that decide which record is this entry's (for lock fingerprints)."""
+        return {
+            "title": self.title,
+            "authors": [p.display() for p in self.authors],
+            "journal": self.journal,
+            "year": self.year,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "pmcid": self.pmcid,
+        }
+
+
+@dataclass(frozen=True)
+class Update:
+    """A notice attached to a record: retraction, expression of concern, correction."""
+
+    kind: str
+    notice: str = ""
+    source: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Record:
+    """A bibliographic record as a database holds it."""
+
+    source: str
+    id: str
+    type: str = ""
+    title: str = ""
+    authors: tuple[Person, ...] = ()
+    #: False when the source says its author list is cut short (then no co-author is "invented").
+    authors_complete: bool = True
+    container_title: str = ""
+    #: Other names of the journal the source gives (NLM/ISO abbreviations).
+    container_aliases: tuple[str, ...] = ()
+    year: str = ""
+    #: Every year of every date the record holds (print, online, issued): all count as right.
+    years: tuple[str, ...] = ()
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    abstract: str = ""
+    abstract_complete: bool = True
+    publication_types: tuple[str, ...] = ()
+    mesh_terms: tuple[str, ...] = ()
+    updates: tuple[Update, ...] = ()
+    retrieved: str = ""
+
+    def authors_display(self, limit: int = 0) -> str:
+        names = [p.display() for p in self.authors]
+        if limit and len(names) > limit:
+            return ", ".join(names[:limit]) + f", … ({len(names)} authors)"
+        return ", ".join(names)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        data = dict(data)
+        data["authors"] = tuple(Person(**p) for p in data.get("authors", ()))
+        data["updates"] = tuple(Update(**u) for u in data.get("updates", ()))
+        for name in ("container_aliases", "years", "publication_types", "mesh_terms"):
+            data[name] = tuple(data.get(name, ()))
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, with the rule that names it and, for metadata, both values side by side."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    field: str | None = None
+    printed: str | None = None
+    record: str | None = None
+    #: Evidence sentences a claim finding rests on.
+    evidence: tuple[str, ...] = ()
+    #: The reference (bib key) a claim finding is about, when it is about one.
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A record that search found for an entry, with how closely it agrees."""
+
+    record: Record
+    score: float
+    title_similarity: float
+    agreements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What resolving one entry found: the matched record, or the candidates and why not."""
+
+    key: str
+    record: Record | None = None
+    method: str = ""
+    candidates: tuple[Candidate, ...] = ()
+    sources: tuple[str, ...] = ()
+    #: Sources that could not answer, with the reason: a resolution with these is incomplete.
+    unavailable: tuple[tuple[str, str], ...] = ()
+    resolved_at: str = ""
+
+
+@dataclass(frozen=True)
+class ReferenceResult:
+    entry: Entry
+    status: ReferenceStatus
+    resolution: Resolution
+    findings: tuple[Finding, ...] = ()
+    #: The entry rewritten from the record (BibTeX), when a record was matched and differs.
+    suggested_bibtex: str = ""
+
+    @property
+    def record(self) -> Record | None:
+        return self.resolution.record
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str = ""
+    path: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    text: str
+    cites: tuple[str, ...] = ()
+    subject: str = ""
+    section: str = ""
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Claim
+    verdict: ClaimVerdict
+    findings: tuple[Finding, ...] = ()
+    #: The reference the verdict rests on (best support among the cited ones).
+    basis: str | None = None
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    path: str
+    created: str
+    age_days: float
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    references: tuple[ReferenceResult, ...]
+    claims: tuple[ClaimResult, ...]
+    documents: tuple[Document, ...] = ()
+    lock: LockInfo | None = None
+    #: Why the run is incomplete (empty when every needed source answered).
+    incomplete: tuple[str, ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete
+
+    def all_findings(self) -> list[Finding]:
+        found = [f for r in self.references for f in r.findings]
+        found += [f for c in self.claims for f in c.findings]
+        return found

@@ -1,0 +1,147 @@
+"""The terminal report: references grouped by status, each defect on one line, printed vs record."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.markup import escape
+
+from claimcheck.model import (
+    AuditResult,
+    ClaimResult,
+    ClaimVerdict,
+    Finding,
+    ReferenceResult,
+    ReferenceStatus,
+)
+from claimcheck.verify.references import short_citation
+
+_STATUS_ORDER = [
+    ReferenceStatus.CANNOT_DETERMINE,
+    ReferenceStatus.NOT_FOUND,
+    ReferenceStatus.WRONG_WORK,
+    ReferenceStatus.RETRACTED,
+    ReferenceStatus.EXPRESSION_OF_CONCERN,
+    ReferenceStatus.CORRECTED,
+    ReferenceStatus.METADATA_MISMATCH,
+    ReferenceStatus.VERIFIED,
+]
+_STATUS_STYLE = {
+    "verified": "green",
+    "metadata-mismatch": "yellow",
+    "not-found": "red",
+    "wrong-work": "red",
+    "retracted": "red",
+    "expression-of-concern": "yellow",
+    "corrected": "yellow",
+    "cannot-determine": "magenta",
+}
+_VERDICT_ORDER = [
+    ClaimVerdict.CONTRADICTED,
+    ClaimVerdict.CITES_DEFECTIVE_REFERENCE,
+    ClaimVerdict.OVERSTATED,
+    ClaimVerdict.UNSUPPORTED,
+    ClaimVerdict.UNVERIFIABLE,
+    ClaimVerdict.UNCITED,
+    ClaimVerdict.SUPPORTED,
+]
+_VERDICT_STYLE = {
+    "supported": "green",
+    "overstated": "yellow",
+    "unsupported": "yellow",
+    "contradicted": "red",
+    "unverifiable": "dim",
+    "cites-defective-reference": "red",
+    "uncited": "dim",
+}
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _defect_line(finding: Finding) -> str:
+    style = _SEVERITY_STYLE[finding.severity.value]
+    head = f"    [{style}]{finding.code}[/] {finding.name}"
+    if finding.field and finding.printed is not None:
+        return (
+            f"{head} [bold]{finding.field}[/]: printed \u201c{escape(_clip(finding.printed, 70))}"
+            f"\u201d  record \u201c{escape(_clip(finding.record or '', 70))}\u201d"
+            f"\n      [dim]{escape(finding.message)}[/]"
+        )
+    return f"{head}: {escape(finding.message)}"
+
+
+def _reference_block(result: ReferenceResult) -> list[str]:
+    entry = result.entry
+    lines = [f"  [bold]{escape(entry.key)}[/] [dim]{escape(entry.file)}:{entry.line}[/]"]
+    if result.record is not None:
+        lines.append(
+            f"    [dim]record ({escape(result.record.source)}): {escape(short_citation(result.record))}[/]"
+        )
+    lines += [_defect_line(f) for f in result.findings]
+    return lines
+
+
+def _claim_block(result: ClaimResult) -> list[str]:
+    claim = result.claim
+    subject = f" [dim](subject: {escape(claim.subject)})[/]" if claim.subject else ""
+    lines = [
+        f"  [bold]{escape(claim.id)}[/] [dim]{escape(claim.file)}:{claim.line}[/]{subject}",
+        f"    \u201c{escape(_clip(claim.text, 110))}\u201d",
+    ]
+    for finding in result.findings:
+        style = _SEVERITY_STYLE[finding.severity.value]
+        lines.append(f"    [{style}]{finding.code}[/] {finding.name}: {escape(finding.message)}")
+        lines += [f"      [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in finding.evidence]
+    return lines
+
+
+def render(result: AuditResult, console: Console) -> None:
+    out = console.print
+    if result.lock is not None:
+        out(
+            f"[dim]Evidence lock {escape(result.lock.path)}, created {result.lock.created} "
+            f"({result.lock.age_days:.0f} days old)[/]"
+        )
+    counts = Counter(r.status for r in result.references)
+    summary = " · ".join(
+        f"[{_STATUS_STYLE[s.value]}]{counts[s]} {s.value}[/]" for s in _STATUS_ORDER if counts[s]
+    )
+    out(f"\n[bold]References[/] ({len(result.references)}): {summary}")
+    for status in _STATUS_ORDER:
+        group = [r for r in result.references if r.status is status]
+        if not group:
+            continue
+        out(f"\n [{_STATUS_STYLE[status.value]} bold]{status.value.upper()}[/] ({len(group)})")
+        for ref in group:
+            for line in _reference_block(ref):
+                out(line, highlight=False)
+    verdicts = Counter(c.verdict for c in result.claims)
+    summary = " · ".join(
+        f"[{_VERDICT_STYLE[v.value]}]{verdicts[v]} {v.value}[/]" for v in _VERDICT_ORDER if verdicts[v]
+    )
+    out(f"\n[bold]Claims[/] ({len(result.claims)}): {summary}")
+    for verdict in _VERDICT_ORDER:
+        group = [c for c in result.claims if c.verdict is verdict]
+        if not group:
+            continue
+        out(f"\n [{_VERDICT_STYLE[verdict.value]} bold]{verdict.value.upper()}[/] ({len(group)})")
+        if verdict is ClaimVerdict.UNCITED:
+            out("  " + escape(", ".join(c.claim.id for c in group)), highlight=False)
+            continue
+        for claim in group:
+            for line in _claim_block(claim):
+                out(line, highlight=False)
+    severities = Counter(f.severity.value for f in result.all_findings())
+    out(
+        f"\n[bold]Findings[/]: {severities['error']} errors, {severities['warning']} warnings, "
+        f"{severities['info']} notes"
+    )
+    if not result.complete:
+        out(
+            "[magenta bold]INCOMPLETE[/]: some references could not be judged "
+            "(a source could not answer); see cannot-determine above."
+        )

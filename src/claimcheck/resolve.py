@@ -1,0 +1,133 @@
+"""Find each entry's record: identifiers first, bibliographic search only for the rest.
+
+Search candidates are accepted as the entry's record only on evidence that they are the same
+work (see `accept`); everything else is kept as a named candidate for the not-found report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from claimcheck.compare import (
+    compare_authors,
+    journal_matches,
+    title_similarity,
+    titles_match,
+    year_matches,
+)
+from claimcheck.model import Candidate, Entry, Record, Resolution
+from claimcheck.normalize import fold, words
+from claimcheck.sources.base import Source, SourceUnavailable
+
+#: A title this long that matches exactly identifies the work on its own.
+_SPECIFIC_TITLE_WORDS = 4
+_NEAR_TITLE = 0.90
+_RELATED_TITLE = 0.60
+_PARAPHRASED_TITLE = 0.45
+_KEEP_CANDIDATES = 3
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def assess(entry: Entry, record: Record) -> Candidate:
+    """How closely a record agrees with an entry: title similarity plus the fields that agree."""
+    similarity = title_similarity(entry.title, record.title)
+    agreements: list[str] = []
+    if entry.title and titles_match(entry.title, record.title):
+        agreements.append("title")
+    if entry.year and year_matches(entry.year, record):
+        agreements.append("year")
+    authors = compare_authors(entry, record)
+    if authors is not None and authors.any_shared:
+        agreements.append("author")
+    if entry.journal and journal_matches(entry.journal, record):
+        agreements.append("journal")
+    score = similarity + 0.1 * len([a for a in agreements if a != "title"])
+    return Candidate(
+        record=record,
+        score=round(score, 4),
+        title_similarity=round(similarity, 4),
+        agreements=tuple(agreements),
+    )
+
+
+def accept(entry: Entry, candidate: Candidate) -> bool:
+    """Is the candidate the entry's work? Never on title resemblance alone unless it is exact.
+
+    - an exact, specific title (4+ words) is the same work, whatever else was misprinted;
+    - a near-identical title with the year, an author or the journal agreeing;
+    - a related title with the year and an author or the journal agreeing;
+    - a paraphrased title when year, an author and the journal all agree.
+    """
+    agreed = set(candidate.agreements)
+    similarity = candidate.title_similarity
+    if "title" in agreed and len(words(entry.title)) >= _SPECIFIC_TITLE_WORDS:
+        return True
+    if similarity >= _NEAR_TITLE and agreed & {"year", "author", "journal"}:
+        return True
+    if similarity >= _RELATED_TITLE and "year" in agreed and agreed & {"author", "journal"}:
+        return True
+    return similarity >= _PARAPHRASED_TITLE and {"year", "author", "journal"} <= agreed
+
+
+def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
+    seen: set[str] = set()
+    unique = []
+    for candidate in sorted(candidates, key=lambda c: -c.score):
+        identity = candidate.record.doi or candidate.record.pmid or fold(candidate.record.title)
+        if identity not in seen:
+            seen.add(identity)
+            unique.append(candidate)
+    return unique
+
+
+def resolve(entries: Sequence[Entry], sources: Sequence[Source]) -> dict[str, Resolution]:
+    """Resolve every entry against the sources, in order; outages are recorded, never judged."""
+    resolved: dict[str, Resolution] = {}
+    problems: dict[str, list[tuple[str, str]]] = {e.key: [] for e in entries}
+    asked: dict[str, list[str]] = {e.key: [] for e in entries}
+    for source in sources:
+        pending = [e for e in entries if e.key not in resolved]
+        if not pending:
+            break
+        try:
+            found = source.lookup(pending)
+        except SourceUnavailable as exc:
+            for entry in pending:
+                if entry.doi or entry.pmid or entry.pmcid:
+                    problems[entry.key].append((source.name, exc.reason))
+            continue
+        for key, record in found.items():
+            asked[key].append(source.name)
+            if record is not None:
+                resolved[key] = Resolution(
+                    key=key, record=record, method="identifier", sources=(source.name,), resolved_at=now_iso()
+                )
+    for entry in entries:
+        if entry.key in resolved:
+            continue
+        candidates: list[Candidate] = []
+        for source in sources:
+            try:
+                records = source.search(entry)
+            except SourceUnavailable as exc:
+                problems[entry.key].append((source.name, exc.reason))
+                continue
+            if source.name not in asked[entry.key]:
+                asked[entry.key].append(source.name)
+            candidates += [assess(entry, record) for record in records]
+        ranked = _dedupe(candidates)
+        best = next((c for c in ranked if accept(entry, c)), None)
+        resolved[entry.key] = Resolution(
+            key=entry.key,
+            record=best.record if best else None,
+            method="search",
+            candidates=tuple(ranked[:_KEEP_CANDIDATES]),
+            sources=tuple(asked[entry.key]),
+            unavailable=tuple(problems[entry.key]),
+            resolved_at=now_iso(),
+        )
+    return resolved
