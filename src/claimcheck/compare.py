@@ -149,7 +149,7 @@ def compare_authors(entry: Entry, record: Record) -> AuthorComparison | None:
 # --- journals -----------------------------------------------------------------------------
 
 _JOURNAL_STOPWORDS = frozenset(
-    {"the", "of", "and", "for", "in", "on", "de", "la", "et", "der", "und", "des", "du", "a", "an"}
+    {"the", "of", "and", "for", "in", "on", "de", "la", "et", "der", "und", "des", "du"}
 )
 
 
@@ -196,7 +196,7 @@ def year_matches(printed: str, record: Record) -> bool:
 
 
 def _page_range(pages: str) -> tuple[str, str]:
-    parts = [p for p in re.split(r"\s*(?:-+|–|—)\s*", fold(pages).replace(" ", "")) if p]
+    parts = [p for p in re.split(r"(?:-+|–|—)", re.sub(r"\s+", "", pages.lower())) if p]
     if not parts:
         return "", ""
     start = parts[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,10 +50,10 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(
-            display, line, f"malformed TOML: {exc.msg if hasattr(exc, 'msg') else exc}"
-        ) from None
+        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = str(exc)[: where.start()].strip() if where else str(exc)
+        raise InputError(display, int(where.group(1)) if where else None,
+                         f"malformed TOML: {message}") from None
 
     def unknown(section: str, key: str, allowed: tuple[str, ...]) -> InputError:
         return InputError(

@@ -57,7 +57,10 @@ def load_bibliography(path: Path, display: str | None = None) -> tuple[Entry, ..
     try:
         data = parse_string(text, "bibtex")
     except PybtexSyntaxError as exc:
-        raise InputError(path, exc.lineno, f"malformed BibTeX: {exc.message}") from None
+        message = exc.args[0] if exc.args else str(exc)
+        if message == "premature end of file":
+            message += " (a brace or entry opened here is never closed)"
+        raise InputError(path, exc.lineno, f"malformed BibTeX: {message}") from None
     except BibliographyDataError as exc:
         message = str(exc)
         key_match = re.search(r"key (\S+)", message)
