@@ -22,8 +22,9 @@ claims:
 """
 
 
-def make_project(root: Path, bib: str | bytes = GOOD_BIB, claims: str | bytes = GOOD_CLAIMS,
-                 toml: str | None = None) -> Path:
+def make_project(
+    root: Path, bib: str | bytes = GOOD_BIB, claims: str | bytes = GOOD_CLAIMS, toml: str | None = None
+) -> Path:
     (root / "claims").mkdir(parents=True)
     for path, content in ((root / "references.bib", bib), (root / "claims" / "doc.yaml", claims)):
         if isinstance(content, bytes):
@@ -36,40 +37,68 @@ def make_project(root: Path, bib: str | bytes = GOOD_BIB, claims: str | bytes = 
 
 
 CASES = {
-    "malformed-bibtex": dict(bib=GOOD_BIB + "\n@article{broken,\n  title = {Unclosed,\n  year = 2020\n",
-                             expect="references.bib:9: malformed BibTeX: premature end of file (a brace or entry opened here is never closed)"),
-    "duplicate-bib-key": dict(bib=GOOD_BIB + GOOD_BIB.replace("A study", "Another study"),
-                              expect="references.bib:7: duplicate key 'smith2020' (first defined at line 1)"),
-    "bad-doi": dict(bib=GOOD_BIB.replace("year = {2020},", "year = {2020},\n  doi = {not a doi},"),
-                    expect="references.bib:1: entry 'smith2020': 'not a doi' is not a DOI"),
+    "malformed-bibtex": dict(
+        bib=GOOD_BIB + "\n@article{broken,\n  title = {Unclosed,\n  year = 2020\n",
+        expect="references.bib:9: malformed BibTeX: premature end of file (a brace or entry opened here is never closed)",
+    ),
+    "duplicate-bib-key": dict(
+        bib=GOOD_BIB + GOOD_BIB.replace("A study", "Another study"),
+        expect="references.bib:7: duplicate key 'smith2020' (first defined at line 1)",
+    ),
+    "bad-doi": dict(
+        bib=GOOD_BIB.replace("year = {2020},", "year = {2020},\n  doi = {not a doi},"),
+        expect="references.bib:1: entry 'smith2020': 'not a doi' is not a DOI",
+    ),
     "empty-bib": dict(bib="", expect="references.bib:1: no BibTeX entries found"),
-    "binary-bib": dict(bib=b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", expect="references.bib:3: bibliography is a binary file"),
-    "latin1-bib": dict(bib=GOOD_BIB.replace("Smith", "Sm\u00efth").encode("latin-1"),
-                       expect="references.bib:2: bibliography is not valid UTF-8"),
-    "malformed-yaml": dict(claims="claims:\n  - id: a\n    text: [unclosed\n",
-                           expect="claims/doc.yaml:4: malformed YAML"),
+    "binary-bib": dict(
+        bib=b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", expect="references.bib:3: bibliography is a binary file"
+    ),
+    "latin1-bib": dict(
+        bib=GOOD_BIB.replace("Smith", "Sm\u00efth").encode("latin-1"),
+        expect="references.bib:2: bibliography is not valid UTF-8",
+    ),
+    "malformed-yaml": dict(
+        claims="claims:\n  - id: a\n    text: [unclosed\n", expect="claims/doc.yaml:4: malformed YAML"
+    ),
     "empty-claims": dict(claims="", expect="claims/doc.yaml:1: empty claims file"),
     "binary-claims": dict(claims=b"\x00\x01\x02", expect="claims/doc.yaml:1: claims file is a binary file"),
-    "unknown-claim-key": dict(claims=GOOD_CLAIMS + "    citation: smith2020\n",
-                              expect="claims/doc.yaml:7: claim: unknown key 'citation' (allowed: id, text, cites, subject, section)"),
-    "unknown-top-key": dict(claims=GOOD_CLAIMS + "notes: hello\n",
-                            expect="claims/doc.yaml:7: claims file: unknown key 'notes'"),
-    "duplicate-claim-id": dict(claims=GOOD_CLAIMS + "  - id: first-claim\n    text: Again.\n",
-                               expect="claims/doc.yaml:7: duplicate claim id 'first-claim' (first used at line 4)"),
-    "duplicate-yaml-key": dict(claims=GOOD_CLAIMS + "    text: twice\n",
-                               expect="claims/doc.yaml:7: claim: key 'text' appears twice"),
-    "cites-missing-key": dict(claims=GOOD_CLAIMS.replace("[smith2020]", "[smith2020, jones1999]"),
-                              expect="claims/doc.yaml:4: claim 'first-claim' cites 'jones1999', which is not in references.bib"),
-    "non-string-id": dict(claims=GOOD_CLAIMS.replace("id: first-claim", "id: 12"),
-                          expect="claims/doc.yaml:4: claim id must be text; it is '12', not text (quote it)"),
-    "cites-not-a-list": dict(claims=GOOD_CLAIMS.replace("[smith2020]", "{a: b}"),
-                             expect="claims/doc.yaml:6: claim 'first-claim': cites must be a list"),
-    "missing-text": dict(claims="claims:\n  - id: a\n    cites: []\n",
-                         expect="claims/doc.yaml:2: claim has no 'text'"),
-    "yaml-alias-bomb": dict(claims="a: &a [x, x]\nb: &b [*a, *a]\nclaims: []\n",
-                            expect="claims/doc.yaml:1: anchors and aliases (&name, *name) are not allowed"),
-    "unknown-toml-key": dict(toml="[check]\nfail_on = \"error\"\nfial_on = 1\n",
-                             expect="claimcheck.toml:3: unknown key 'fial_on' in [check]"),
+    "unknown-claim-key": dict(
+        claims=GOOD_CLAIMS + "    citation: smith2020\n",
+        expect="claims/doc.yaml:7: claim: unknown key 'citation' (allowed: id, text, cites, subject, section)",
+    ),
+    "unknown-top-key": dict(
+        claims=GOOD_CLAIMS + "notes: hello\n", expect="claims/doc.yaml:7: claims file: unknown key 'notes'"
+    ),
+    "duplicate-claim-id": dict(
+        claims=GOOD_CLAIMS + "  - id: first-claim\n    text: Again.\n",
+        expect="claims/doc.yaml:7: duplicate claim id 'first-claim' (first used at line 4)",
+    ),
+    "duplicate-yaml-key": dict(
+        claims=GOOD_CLAIMS + "    text: twice\n", expect="claims/doc.yaml:7: claim: key 'text' appears twice"
+    ),
+    "cites-missing-key": dict(
+        claims=GOOD_CLAIMS.replace("[smith2020]", "[smith2020, jones1999]"),
+        expect="claims/doc.yaml:4: claim 'first-claim' cites 'jones1999', which is not in references.bib",
+    ),
+    "non-string-id": dict(
+        claims=GOOD_CLAIMS.replace("id: first-claim", "id: 12"),
+        expect="claims/doc.yaml:4: claim id must be text; it is '12', not text (quote it)",
+    ),
+    "cites-not-a-list": dict(
+        claims=GOOD_CLAIMS.replace("[smith2020]", "{a: b}"),
+        expect="claims/doc.yaml:6: claim 'first-claim': cites must be a list",
+    ),
+    "missing-text": dict(
+        claims="claims:\n  - id: a\n    cites: []\n", expect="claims/doc.yaml:2: claim has no 'text'"
+    ),
+    "yaml-alias-bomb": dict(
+        claims="a: &a [x, x]\nb: &b [*a, *a]\nclaims: []\n",
+        expect="claims/doc.yaml:1: anchors and aliases (&name, *name) are not allowed",
+    ),
+    "unknown-toml-key": dict(
+        toml='[check]\nfail_on = "error"\nfial_on = 1\n',
+        expect="claimcheck.toml:3: unknown key 'fial_on' in [check]",
+    ),
     "malformed-toml": dict(toml="[check\n", expect="claimcheck.toml:1: malformed TOML"),
 }
 
@@ -80,8 +109,11 @@ def test_bad_input_is_reported_with_file_and_line(tmp_path: Path, cli, case: str
     spec = dict(CASES[case])
     expect = spec.pop("expect")
     project = make_project(tmp_path / "p", **spec)
-    result = cli(command, project, "--output", tmp_path / "report.json", "--format", "json") if (
-        command == "check") else cli(command, project)
+    result = (
+        cli(command, project, "--output", tmp_path / "report.json", "--format", "json")
+        if (command == "check")
+        else cli(command, project)
+    )
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     assert expect in result.stderr, result.stderr
@@ -113,7 +145,7 @@ def test_unknown_option_and_code_are_usage_errors(cli) -> None:
 
 
 def test_odd_unicode_in_claims_is_kept_verbatim(tmp_path: Path, cli) -> None:
-    text = "Glucose \u2265 7 mmol/L \u2014 “quoted” \u200b zero-width \U0001F9EA test \u221e."
+    text = "Glucose \u2265 7 mmol/L \u2014 “quoted” \u200b zero-width \U0001f9ea test \u221e."
     claims = GOOD_CLAIMS.replace("Things were studied.", '"' + text.replace('"', '\\"') + '"')
     project = make_project(tmp_path / "p", claims=claims)
     result = cli("check", project, "--format", "json", "--fail-on", "never")

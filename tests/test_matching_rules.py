@@ -17,8 +17,12 @@ RECORD = Record(
     source="local:test",
     id="r1",
     title="Effects of tesamorelin on hepatic fat: a randomized clinical trial",
-    authors=(Person("Stanley", "Takara L"), Person("Feldpausch", "Meghan N"),
-             Person("Thøgersen", "Henning"), Person("Grinspoon", "Steven K")),
+    authors=(
+        Person("Stanley", "Takara L"),
+        Person("Feldpausch", "Meghan N"),
+        Person("Thøgersen", "Henning"),
+        Person("Grinspoon", "Steven K"),
+    ),
     container_title="The Journal of Clinical Endocrinology & Metabolism",
     container_aliases=("J Clin Endocrinol Metab",),
     year="2014",
@@ -31,7 +35,10 @@ RECORD = Record(
 
 def entry(**fields: object) -> Entry:
     base: dict[str, object] = {
-        "key": "e", "title": RECORD.title, "authors": RECORD.authors, "journal": RECORD.container_title,
+        "key": "e",
+        "title": RECORD.title,
+        "authors": RECORD.authors,
+        "journal": RECORD.container_title,
         "year": "2014",
     }
     base.update(fields)
@@ -41,8 +48,9 @@ def entry(**fields: object) -> Entry:
 def judge(printed: Entry, record: Record = RECORD, method: str = "search"):
     from claimcheck.model import Resolution
 
-    return verify_reference(printed, Resolution(key=printed.key, record=record, method=method,
-                                                sources=("local",)))
+    return verify_reference(
+        printed, Resolution(key=printed.key, record=record, method=method, sources=("local",))
+    )
 
 
 def codes(result) -> list[str]:
@@ -67,48 +75,64 @@ def test_year_outside_every_record_date_is_flagged_with_the_record_years() -> No
     assert "2014" in finding.record and "2013" in finding.record
 
 
-@pytest.mark.parametrize("printed", [
-    "J Clin Endocrinol Metab",
-    "J. Clin. Endocrinol. Metab.",
-    "Journal of Clinical Endocrinology and Metabolism",
-    "The Journal of Clinical Endocrinology and Metabolism",
-])
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "J Clin Endocrinol Metab",
+        "J. Clin. Endocrinol. Metab.",
+        "Journal of Clinical Endocrinology and Metabolism",
+        "The Journal of Clinical Endocrinology and Metabolism",
+    ],
+)
 def test_abbreviated_and_full_journal_names_match(printed: str) -> None:
     assert judge(entry(journal=printed)).status is ReferenceStatus.VERIFIED
 
 
-@pytest.mark.parametrize(("printed", "record"), [
-    ("Diabetes", "Diabetes Care"),
-    ("Diabetes Care", "Diabetes"),
-    ("The Journal of Infectious Diseases", "Clinical Infectious Diseases"),
-    ("J Clin Endocrinol", "The Journal of Clinical Endocrinology & Metabolism"),
-])
+@pytest.mark.parametrize(
+    ("printed", "record"),
+    [
+        ("Diabetes", "Diabetes Care"),
+        ("Diabetes Care", "Diabetes"),
+        ("The Journal of Infectious Diseases", "Clinical Infectious Diseases"),
+        ("J Clin Endocrinol", "The Journal of Clinical Endocrinology & Metabolism"),
+    ],
+)
 def test_journal_that_is_a_prefix_or_a_sibling_is_not_a_match(printed: str, record: str) -> None:
     assert not journal_names_match(printed, record)
-    result = judge(entry(journal=printed), RECORD.__class__(**{**RECORD.__dict__,
-                                                              "container_title": record,
-                                                              "container_aliases": ()}))
+    result = judge(
+        entry(journal=printed),
+        RECORD.__class__(**{**RECORD.__dict__, "container_title": record, "container_aliases": ()}),
+    )
     assert codes(result) == ["R013"]
 
 
-@pytest.mark.parametrize(("printed", "record"), [
-    ("NEJM", "The New England Journal of Medicine"),
-    ("N Engl J Med", "The New England Journal of Medicine"),
-    ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences of the United States of America"),
-])
+@pytest.mark.parametrize(
+    ("printed", "record"),
+    [
+        ("NEJM", "The New England Journal of Medicine"),
+        ("N Engl J Med", "The New England Journal of Medicine"),
+        (
+            "Proc Natl Acad Sci U S A",
+            "Proceedings of the National Academy of Sciences of the United States of America",
+        ),
+    ],
+)
 def test_iso_abbreviations_and_acronyms(printed: str, record: str) -> None:
     assert journal_names_match(printed, record)
 
 
-@pytest.mark.parametrize(("printed", "record", "same"), [
-    (Person("Bailey", "CJ"), Person("Bailey", "Clifford J"), True),
-    (Person("Stanley", "T. L."), Person("Stanley", "Takara L"), True),
-    (Person("Stanley", "T"), Person("Stanley", "TL"), True),
-    (Person("Stanley", "Tara"), Person("Stanley", "Takara L"), False),
-    (Person("Stanley", "J"), Person("Stanley", "TL"), False),
-    (Person("Thogersen", "H"), Person("Thøgersen", "Henning"), True),
-    (Person("Muller", "J"), Person("Müller", "Jörg"), True),
-])
+@pytest.mark.parametrize(
+    ("printed", "record", "same"),
+    [
+        (Person("Bailey", "CJ"), Person("Bailey", "Clifford J"), True),
+        (Person("Stanley", "T. L."), Person("Stanley", "Takara L"), True),
+        (Person("Stanley", "T"), Person("Stanley", "TL"), True),
+        (Person("Stanley", "Tara"), Person("Stanley", "Takara L"), False),
+        (Person("Stanley", "J"), Person("Stanley", "TL"), False),
+        (Person("Thogersen", "H"), Person("Thøgersen", "Henning"), True),
+        (Person("Muller", "J"), Person("Müller", "Jörg"), True),
+    ],
+)
 def test_initials_full_names_and_diacritics(printed: Person, record: Person, same: bool) -> None:
     assert names_match(printed, record) is same
 
@@ -177,17 +201,24 @@ def _search(printed: Entry, *records: Record):
 
 
 def test_paraphrased_title_with_year_authors_and_journal_agreeing_is_found_and_flagged() -> None:
-    printed = entry(title="Tesamorelin reduces liver fat in a randomized trial",
-                    authors=(Person("Stanley", "TL"),), authors_truncated=True)
+    printed = entry(
+        title="Tesamorelin reduces liver fat in a randomized trial",
+        authors=(Person("Stanley", "TL"),),
+        authors_truncated=True,
+    )
     result = _search(printed, RECORD)
     assert result.record == RECORD
     assert codes(result) == ["R010"]
 
 
 def test_paraphrased_title_alone_is_not_accepted_and_the_candidate_is_named() -> None:
-    printed = entry(title="Tesamorelin reduces liver fat in a randomized trial",
-                    authors=(Person("Bredella", "MA"),), authors_truncated=True,
-                    journal="Radiology", year="2009")
+    printed = entry(
+        title="Tesamorelin reduces liver fat in a randomized trial",
+        authors=(Person("Bredella", "MA"),),
+        authors_truncated=True,
+        journal="Radiology",
+        year="2009",
+    )
     result = _search(printed, RECORD)
     assert result.status is ReferenceStatus.NOT_FOUND
     assert result.findings[0].code == "R001"
@@ -196,16 +227,18 @@ def test_paraphrased_title_alone_is_not_accepted_and_the_candidate_is_named() ->
 
 
 def test_exact_title_with_every_other_field_wrong_is_the_same_work_with_mismatches() -> None:
-    printed = entry(authors=(Person("Mosa", "R"),), authors_truncated=True,
-                    journal="Medical Science Monitor", year="2009")
+    printed = entry(
+        authors=(Person("Mosa", "R"),), authors_truncated=True, journal="Medical Science Monitor", year="2009"
+    )
     result = _search(printed, RECORD)
     assert result.status is ReferenceStatus.METADATA_MISMATCH
     assert sorted(codes(result)) == ["R011", "R013", "R014"]
 
 
 def test_identifier_leading_to_another_paper_is_wrong_work() -> None:
-    printed = entry(title="Semaglutide and weight loss in adolescents",
-                    authors=(Person("Weghuber", "D"),), doi=RECORD.doi)
+    printed = entry(
+        title="Semaglutide and weight loss in adolescents", authors=(Person("Weghuber", "D"),), doi=RECORD.doi
+    )
     result = judge(printed, method="identifier")
     assert result.status is ReferenceStatus.WRONG_WORK
     assert codes(result) == ["R002"]
@@ -217,8 +250,9 @@ def test_one_wrong_field_behind_an_identifier_is_only_a_mismatch() -> None:
 
 
 def test_volume_pages_and_doi_compared_when_printed() -> None:
-    assert judge(entry(volume="99", pages="1642-51", doi="https://doi.org/10.1210/JC.2014-0001")
-                 ).findings == ()
+    assert (
+        judge(entry(volume="99", pages="1642-51", doi="https://doi.org/10.1210/JC.2014-0001")).findings == ()
+    )
     result = judge(entry(volume="98", pages="1700-1710", doi="10.1210/jc.2014-9999"))
     assert codes(result) == ["R015", "R016", "R017"]
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from claimcheck.errors import InputError
+from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from claimcheck.model import Entry, Record
 from claimcheck.normalize import fold
 from claimcheck.sources.base import Source
@@ -141,9 +142,9 @@ class LocalSource(Source):
         found: dict[str, Record | None] = {}
         for entry in entries:
             for kind, value in (
-                ("doi", entry.doi),
-                ("pmid", entry.pmid),
-                ("pmcid", entry.pmcid),
+                ("doi", normalize_doi(entry.doi)),
+                ("pmid", normalize_pmid(entry.pmid)),
+                ("pmcid", normalize_pmcid(entry.pmcid)),
                 ("key", entry.key),
             ):
                 if value and (record := self._find(kind, value)):
