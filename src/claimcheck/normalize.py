@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
 from functools import lru_cache
 
-from pybtex.richtext import Text
+import latexcodec  # noqa: F401  (registers the 'ulatex' codec)
 
 _TAG = re.compile(r"<[^>]{1,200}>")
 _NON_WORD = re.compile(r"[^\w]+")
 _SPACE = re.compile(r"\s+")
+#: Font and box macros whose argument is plain text: keep the argument, drop the macro.
+_FORMATTING_MACRO = re.compile(
+    r"\\(?:textit|textbf|textrm|textsf|texttt|textsc|textup|textnormal|emph|mathrm|mathit|mbox"
+    r"|textsuperscript|textsubscript)\b\s*"
+)
 #: Letters NFKD does not decompose into a base letter + accent.
 _FOLD_EXTRA = str.maketrans(
     {
@@ -32,14 +38,20 @@ _FOLD_EXTRA = str.maketrans(
 
 
 def latex_to_text(value: str) -> str:
-    """Decode BibTeX/LaTeX markup (accents, escapes, protective braces) to plain Unicode."""
+    """Decode BibTeX/LaTeX markup (accents, escapes, protective braces) to plain Unicode.
+
+    latexcodec does the decoding; pybtex's own richtext parser is avoided on purpose: it looks
+    its plugins up through package metadata on every call, which made 1,000 entries take a minute.
+    """
     if not any(ch in value for ch in "\\{}$~"):
         return _SPACE.sub(" ", value).strip()
+    value = _FORMATTING_MACRO.sub("", value)
     try:
-        text = Text.from_latex(value).render_as("text")
-    except Exception:  # pybtex raises assorted errors on odd markup; keep the raw text then
-        text = value.replace("{", "").replace("}", "")
-    return _SPACE.sub(" ", text.replace("~", " ")).strip()
+        text = codecs.decode(value, "ulatex")
+    except Exception:  # latexcodec may reject odd markup; keep the raw text then
+        text = value
+    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    return _SPACE.sub(" ", text).strip()
 
 
 def strip_markup(value: str) -> str:

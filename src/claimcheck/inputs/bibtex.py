@@ -22,10 +22,13 @@ def _entry_lines(text: str, path: Path) -> dict[str, int]:
     """Map each key to its line, rejecting duplicate keys with both lines named."""
     lines: dict[str, int] = {}
     folded: dict[str, str] = {}
+    line, position = 1, 0
     for match in _ENTRY_START.finditer(text):
+        line += text.count("\n", position, match.start())  # incremental: linear in file size
+        position = match.start()
         if match.group(1).lower() in _NON_ENTRIES:
             continue
-        key, line = match.group(2), text.count("\n", 0, match.start()) + 1
+        key = match.group(2)
         if key.lower() in folded:
             first = lines[folded[key.lower()]]
             raise InputError(path, line, f"duplicate key '{key}' (first defined at line {first})")
