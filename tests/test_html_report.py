@@ -173,7 +173,7 @@ def _page_requests(net_log: Path) -> list[str]:
     for event in data["events"]:
         params = event.get("params", {})
         url = params.get("url", "")
-        if event["type"] == start and url.startswith(("http:", "https:")):
-            if params.get("initiator") != "not an origin":
-                found.append(url)
+        page_started = params.get("initiator") != "not an origin"
+        if event["type"] == start and url.startswith(("http:", "https:")) and page_started:
+            found.append(url)
     return found
