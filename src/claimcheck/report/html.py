@@ -89,6 +89,11 @@ def pubmed_url(pmid: str) -> str | None:
     return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if _PMID.match(pmid) else None
 
 
+def _web_url(url: str) -> str:
+    """Only http(s) links: autoescaping cannot stop a `javascript:` URL in an href."""
+    return url if re.match(r"^https?://[^\s\"'<>]+$", url or "") else ""
+
+
 def _record(record: Record | None) -> dict[str, Any] | None:
     if record is None:
         return None
@@ -216,7 +221,7 @@ def render(result: AuditResult, options: ReportOptions) -> str:
         .render(
             csp=_CSP_PLACEHOLDER,
             version=__version__,
-            documents=[{"title": d.title, "path": d.path, "url": d.url} for d in result.documents],
+            documents=[{"title": d.title, "path": d.path, "url": _web_url(d.url)} for d in result.documents],
             complete=result.complete,
             incomplete=list(result.incomplete),
             lock=result.lock,

@@ -34,6 +34,10 @@ def _rule(rule: rules.Rule) -> dict[str, Any]:
 
 def to_dict(result: AuditResult, options: ReportOptions) -> dict[str, Any]:
     registry = list(rules.registry().values())
+    for item in located(result):  # a finding whose rule page is missing still gets a descriptor
+        if item.finding.code not in {r.code for r in registry}:
+            f = item.finding
+            registry.append(rules.Rule(f.code, f.name, f.severity, item.kind, f.name, f.name))
     index = {rule.code: n for n, rule in enumerate(registry)}
     results = []
     for item in located(result):
