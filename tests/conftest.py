@@ -21,10 +21,8 @@ SHARED = Path(os.environ.get("CLAIMCHECK_SHARED", REPO.parent / "shared"))
 def shared() -> Path:
     """The team's shared folder beside the checkout; tests needing it skip when it is absent."""
     if not (SHARED / "seed" / "records.csl.json").exists():
-        pytest.skip(
-            f"../shared is not beside the checkout (looked in {SHARED}); "
-            "set CLAIMCHECK_SHARED to its path to run this test"
-        )
+        pytest.skip(f"../shared is not beside the checkout (looked in {SHARED}); "
+                    "set CLAIMCHECK_SHARED to its path to run this test")
     return SHARED
 
 
@@ -52,19 +50,14 @@ class CliResult:
     stderr: str
 
 
-def run_cli(
-    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
-) -> CliResult:
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120) -> CliResult:
     """Run `python -m claimcheck` from this checkout's src, as a user would run the command."""
     environment = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "200", **(env or {})}
     environment.pop("CLAIMCHECK_DEBUG", None)
     done = subprocess.run(
         [sys.executable, "-m", "claimcheck", *map(str, args)],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+        cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout,
     )
     return CliResult(done.returncode, done.stdout, done.stderr)
 
