@@ -87,6 +87,8 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
     if isinstance(fail_on, list):
         fail_on = " ".join(map(str, fail_on))
     try:
+        if not isinstance(fail_on, str):
+            raise ValueError("must be a string or a list of strings")
         parse_fail_on(fail_on)
     except ValueError as exc:
         raise InputError(display, _line_of(text, "fail_on"), f"fail_on: {exc}") from None
