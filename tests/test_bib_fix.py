@@ -55,3 +55,24 @@ def test_two_authors_with_one_family_name_are_two_people():
     people = (Person("Ying", "W"), Person("Mahata", "S"), Person("Corti", "A"), Person("Mahata", "SK"))
     result = compare_authors(Entry(key="k", authors=people), Record(source="t", id="1", authors=people))
     assert result is not None and not result.out_of_order and not result.first_author_differs
+
+
+def test_write_refuses_when_the_file_changed_while_working(bundled_project, monkeypatch):
+    from click.testing import CliRunner
+
+    from claimcheck import cli as cli_module
+
+    original_audit = cli_module.run_audit
+    bib = bundled_project / "references.bib"
+
+    def audit_while_someone_edits(project, options):
+        result = original_audit(project, options)
+        bib.write_text(bib.read_text(encoding="utf-8") + "\n% edited meanwhile\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(cli_module, "run_audit", audit_while_someone_edits)
+    done = CliRunner().invoke(cli_module.main, ["bib", "fix", str(bundled_project), "--write"])
+    assert done.exit_code == 3
+    assert "changed while claimcheck was working" in done.output
+    assert bib.read_text(encoding="utf-8").endswith("% edited meanwhile\n")
+    assert "doi     = {10.1210/jc.2005-1536}" not in bib.read_text(encoding="utf-8")
