@@ -76,3 +76,20 @@ def test_an_unknown_revision_is_bad_input(cli, bundled_project):
     done = cli("check", bundled_project, "--changed-since", "no-such-branch")
     assert done.returncode == 3
     assert "unknown revision 'no-such-branch'" in done.stderr
+
+
+def test_a_project_in_a_subdirectory_of_its_repository(cli, bundled_project, tmp_path):
+    repo = tmp_path / "site"
+    project = repo / "content" / "audit"
+    project.parent.mkdir(parents=True)
+    bundled_project.rename(project)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "the article's claims")
+    add_claim(
+        project, "pr-added-claim", "Tesamorelin lowers visceral fat by a fifth.", ["stanley2009tesamorelin"]
+    )
+    code, data = report(cli, project, "--changed-since", "HEAD")
+    assert [c["id"] for c in data["claims"]] == ["pr-added-claim"] and code == 1
+    lines = cli("check", project, "--changed-since", "HEAD", "--format", "github").stdout.splitlines()
+    assert any(line.startswith(f"::error file=content/audit/{CLAIMS},line=") for line in lines)

@@ -63,7 +63,7 @@ def list_files(root: Path, commit: str, relative_dir: str) -> list[str]:
     """Project-relative names of the files in `relative_dir` at `commit` (empty if it did not exist)."""
     base = prefix(root)
     path = f"{base}/{relative_dir}" if base else relative_dir
-    done = _git(root, "ls-tree", "--name-only", f"{commit}:{path}")
+    done = _git(root, "ls-tree", "--full-tree", "--name-only", f"{commit}:{path}")
     if done.returncode != 0:
         return []
     return [f"{relative_dir}/{name}" for name in done.stdout.decode("utf-8", "replace").splitlines() if name]
