@@ -159,6 +159,7 @@ def _reference(ref: ReferenceResult) -> dict[str, Any]:
         else [],
         "findings": [_finding(f) for f in ref.findings],
         "codes": " ".join(sorted({f.code for f in ref.findings})),
+        "differs": sorted({f.field for f in ref.findings if f.field and not f.accepted}),
         "correction": ref.suggested_bibtex if ref.status is ReferenceStatus.METADATA_MISMATCH else "",
     }
 
