@@ -24,7 +24,9 @@ def escape_property(value: str) -> str:
 
 def render(result: AuditResult, options: ReportOptions) -> str:
     lines = []
-    for item in located(result):
+    # GitHub shows only the first few annotations of each level per step: worst first.
+    ranked = sorted(located(result), key=lambda i: (i.finding.accepted, -i.finding.severity.rank))
+    for item in ranked:
         finding = item.finding
         level = "notice" if finding.accepted else _LEVELS[finding.severity.value]
         title = f"{finding.code} {finding.name} ({item.subject})"
