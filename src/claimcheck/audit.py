@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimcheck.accept import apply_acceptances
 from claimcheck.lock import Lock, build_lock, read_lock, write_lock
 from claimcheck.model import AuditResult, LockInfo, ReferenceStatus, Resolution
 from claimcheck.project import Project
@@ -73,13 +74,14 @@ def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | 
         lock_info = LockInfo(
             path=project.config.lock_path, created=lock.created, age_days=round(lock.age_days(), 2)
         )
-    return AuditResult(
+    result = AuditResult(
         references=references,
         claims=claims,
         documents=tuple(f.document for f in project.claims_files),
         lock=lock_info,
         incomplete=incomplete,
     )
+    return apply_acceptances(result, project.config.accepts)
 
 
 def run_audit(project: Project, options: AuditOptions) -> AuditResult:

@@ -18,15 +18,33 @@ import click
 from rich.console import Console
 from rich.markdown import Markdown
 
-from claimcheck import __version__, rules
-from claimcheck.atomic import write_atomic
+from claimcheck import __version__, bibfix, git, rules
+from claimcheck.atomic import write_atomic, write_atomic_bytes
 from claimcheck.audit import AuditOptions, refresh_lock, run_audit
-from claimcheck.config import FAIL_ON_CHOICES
+from claimcheck.changed import narrow
 from claimcheck.errors import InputError
-from claimcheck.model import AuditResult, Severity
-from claimcheck.project import load_project
+from claimcheck.gate import FailOn, failures, parse_fail_on
+from claimcheck.model import AuditResult
+from claimcheck.project import BIBLIOGRAPHY, load_project
+from claimcheck.report import BINARY_FORMATS, FORMATS, SUFFIX_FORMATS, ReportOptions
+from claimcheck.report import github as github_report
+from claimcheck.report import html as html_report
 from claimcheck.report import json as json_report
+from claimcheck.report import junit as junit_report
+from claimcheck.report import markdown as markdown_report
+from claimcheck.report import sarif as sarif_report
+from claimcheck.report import table as table_report
 from claimcheck.report import text as text_report
+
+_RENDERERS = {
+    "html": html_report.render,
+    "markdown": markdown_report.render,
+    "csv": table_report.render,
+    "xlsx": table_report.render_xlsx,
+    "sarif": sarif_report.render,
+    "junit": junit_report.render,
+    "github": github_report.render,
+}
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INPUT = 0, 1, 2, 3
 EXIT_INTERNAL = 4
@@ -63,17 +81,30 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def exit_code(result: AuditResult, fail_on: str) -> int:
+def exit_code(result: AuditResult, fail_on: str | FailOn) -> int:
+    """2 when incomplete; 1 when the gate trips (accepted findings never count); else 0."""
     if not result.complete:
         return EXIT_INCOMPLETE
-    if fail_on == "never":
-        return EXIT_OK
-    threshold = Severity(fail_on).rank
-    failing = [f for f in result.all_findings() if f.severity.rank >= threshold]
-    return EXIT_FINDINGS if failing else EXIT_OK
+    policy = parse_fail_on(fail_on) if isinstance(fail_on, str) else fail_on
+    return EXIT_FINDINGS if failures(result, policy) else EXIT_OK
 
 
-def _emit(result: AuditResult, fmt: str, output: Path | None) -> None:
+def _emit(result: AuditResult, fmt: str, output: Path | None, options: ReportOptions | None = None) -> None:
+    options = options or ReportOptions()
+    if fmt in _RENDERERS:
+        rendered = _RENDERERS[fmt](result, options)
+        if isinstance(rendered, bytes):
+            if output is None:
+                _fail(f"--format {fmt} is binary: give --output FILE")
+            write_atomic_bytes(output, rendered)
+        elif output:
+            write_atomic(output, rendered)
+        else:
+            click.echo(rendered, nl=False)
+        if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+                summary.write(markdown_report.render(result, options) + "\n")
+        return
     if fmt == "json":
         text = json_report.render(result)
         if output:
@@ -119,10 +150,11 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Report format [default: text, or as --output's suffix says: .html .md .csv .xlsx .sarif "
+    ".xml (junit) .json]. github prints workflow annotations and appends the Markdown summary to "
+    "$GITHUB_STEP_SUMMARY when set.",
 )
 @click.option(
     "--output",
@@ -132,10 +164,19 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default=None,
-    help="Exit 1 when a finding has this severity or worse [default: error, or "
-    "claimcheck.toml's check.fail_on].",
+    "fail_on",
+    multiple=True,
+    metavar="POLICY",
+    help="Exit 1 when a finding has this severity or worse (error, warning, info, never) and/or a "
+    "claim has one of these verdicts (verdict:unsupported,overstated). Repeatable; accepted "
+    "findings never count [default: error, or claimcheck.toml's check.fail_on].",
+)
+@click.option(
+    "--changed-since",
+    "changed_since",
+    metavar="GITREF",
+    help="Judge only claims added or changed since this git revision (and the references they "
+    "cite, and bib entries edited since), e.g. origin/main in a pull request.",
 )
 @handle_errors
 def check(
@@ -143,19 +184,38 @@ def check(
     records: tuple[Path, ...],
     offline: bool,
     no_lock: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
-    fail_on: str | None,
+    fail_on: tuple[str, ...],
+    changed_since: str | None,
 ) -> None:
     """Audit the project's references and claims, and report.
 
     Uses the evidence lock when present, so it runs offline on a fresh clone.
     """
+    try:
+        policy = parse_fail_on(" ".join(fail_on)) if fail_on else None
+    except ValueError as exc:
+        raise InputError("--fail-on", None, str(exc)) from None
+    if fmt is None:
+        fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text"
+    if fmt in BINARY_FORMATS and not table_report.xlsx_available():
+        raise InputError("--format", None, f"{fmt} needs openpyxl: pip install 'claimcheck[excel]'")
     project = load_project(project_dir)
+    if changed_since:
+        narrowed = narrow(project, changed_since)
+        project = narrowed.project
+        click.echo(
+            f"claimcheck: changed since {changed_since} ({narrowed.commit[:12]}): "
+            f"{len(project.claims)} of {narrowed.claims_total} claims, "
+            f"{len(project.entries)} of {narrowed.references_total} references",
+            err=True,
+        )
+    policy = policy or parse_fail_on(project.config.fail_on)
     options = AuditOptions(records=records, offline=offline, use_lock=not no_lock)
     result = run_audit(project, options)
-    _emit(result, fmt, output)
-    sys.exit(exit_code(result, fail_on or project.config.fail_on))
+    _emit(result, fmt, output, ReportOptions(fail_on=policy, base=git.prefix(project.root)))
+    sys.exit(exit_code(result, policy))
 
 
 @main.command()
@@ -206,3 +266,44 @@ def explain(code: str | None, list_all: bool) -> None:
     console = Console()
     console.print(Markdown(rule.explanation))
     console.print(f"\n[dim]severity: {rule.severity.value} · applies to: {rule.applies_to}[/]")
+
+
+@main.group()
+def bib() -> None:
+    """Work on references.bib."""
+
+
+@bib.command("fix")
+@project_argument
+@records_option
+@click.option(
+    "--write", is_flag=True, help="Rewrite references.bib in place (atomically) instead of printing."
+)
+@handle_errors
+def bib_fix(project_dir: Path, records: tuple[Path, ...], write: bool) -> None:
+    """Show the corrected BibTeX entries as a unified diff of references.bib.
+
+    Only entries judged metadata-mismatch are rewritten, from the record the audit matched;
+    wrong-work, not-found and retracted references need a person. With --write the file is
+    replaced atomically, and only if it did not change while claimcheck worked.
+    """
+    bib_path = project_dir / BIBLIOGRAPHY
+    before = bib_path.read_bytes() if bib_path.is_file() else b""
+    project = load_project(project_dir)
+    result = run_audit(project, AuditOptions(records=records))
+    text = before.decode("utf-8-sig")
+    to_apply = bibfix.fixes(result)
+    after = bibfix.apply_fixes(text, to_apply)
+    diff = bibfix.unified_diff(text, after, BIBLIOGRAPHY)
+    if not write:
+        click.echo(diff, nl=False)
+    elif diff:
+        if bib_path.read_bytes() != before:
+            _fail(f"{BIBLIOGRAPHY} changed while claimcheck was working; nothing written (run again)")
+        write_atomic(bib_path, after)
+    click.echo(
+        f"{len(to_apply)} entr{'y' if len(to_apply) == 1 else 'ies'} "
+        f"{'rewritten in' if write else 'to rewrite in'} {BIBLIOGRAPHY}",
+        err=True,
+    )
+    sys.exit(EXIT_INCOMPLETE if not result.complete else EXIT_OK)

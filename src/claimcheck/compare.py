@@ -120,8 +120,13 @@ def compare_authors(entry: Entry, record: Record) -> AuthorComparison | None:
     if not printed or not listed:
         return None
     positions: list[int | None] = []
+    used: set[int] = set()
     for person in printed:
-        found = next((j for j, other in enumerate(listed) if names_match(person, other)), None)
+        # Each record author answers for one printed author: "Mahata S" and "Mahata SK" are two people.
+        matches = [j for j, other in enumerate(listed) if names_match(person, other)]
+        found = next((j for j in matches if j not in used), matches[0] if matches else None)
+        if found is not None:
+            used.add(found)
         positions.append(found)
     first_differs = positions[0] != 0
     missing = tuple(p for p, pos in zip(printed, positions, strict=True) if pos is None)

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claimcheck import rules
 from claimcheck.errors import InputError, read_text_file
+from claimcheck.gate import parse_fail_on
+from claimcheck.model import Acceptance
 
 SOURCE_NAMES = (
     "local",
@@ -24,6 +27,7 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
     "check": ("fail_on",),
     "lock": ("path",),
 }
+_ACCEPT_KEYS = ("code", "reason", "claim", "reference")
 _SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
@@ -34,6 +38,8 @@ class Config:
     lock_path: str = "claimcheck.lock"
     local_records: tuple[str, ...] = ()
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: `[[accept]]` tables: finding codes accepted for a claim or a reference, each with a reason.
+    accepts: tuple[Acceptance, ...] = ()
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -63,10 +69,10 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
         )
 
     for section, value in data.items():
-        if section == "sources":
+        if section in ("sources", "accept"):
             continue
         if section not in _SCHEMA:
-            raise unknown("top level", section, (*_SCHEMA, "sources"))
+            raise unknown("top level", section, (*_SCHEMA, "sources", "accept"))
         for key in value:
             if key not in _SCHEMA[section]:
                 raise unknown(section, key, _SCHEMA[section])
@@ -79,10 +85,14 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
                 raise unknown(f"sources.{name}", key, _SOURCE_KEYS)
         sources[name] = dict(settings)
     fail_on = data.get("check", {}).get("fail_on", "error")
-    if fail_on not in FAIL_ON_CHOICES:
-        raise InputError(
-            display, _line_of(text, "fail_on"), f"fail_on must be one of {', '.join(FAIL_ON_CHOICES)}"
-        )
+    if isinstance(fail_on, list):
+        fail_on = " ".join(map(str, fail_on))
+    try:
+        if not isinstance(fail_on, str):
+            raise ValueError("must be a string or a list of strings")
+        parse_fail_on(fail_on)
+    except ValueError as exc:
+        raise InputError(display, _line_of(text, "fail_on"), f"fail_on: {exc}") from None
     records = sources.get("local", {}).get("records", [])
     if isinstance(records, str):
         records = [records]
@@ -91,4 +101,38 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
         lock_path=data.get("lock", {}).get("path", "claimcheck.lock"),
         local_records=tuple(records),
         sources=sources,
+        accepts=_acceptances(data.get("accept", []), text, display),
     )
+
+
+def _acceptances(tables: Any, text: str, display: str) -> tuple[Acceptance, ...]:
+    """Validate `[[accept]]` tables; each names a code, a reason and one claim or reference."""
+    if not isinstance(tables, list):
+        raise InputError(display, _line_of(text, "accept"), "accept must be written as [[accept]] tables")
+    headers = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[accept]]"]
+    accepted = []
+    for index, table in enumerate(tables):
+        line = headers[index] if index < len(headers) else None
+        if not isinstance(table, dict):
+            raise InputError(display, line, "accept must be written as [[accept]] tables")
+        for key in table:
+            if key not in _ACCEPT_KEYS:
+                raise InputError(display, line, f"unknown key '{key}' in [[accept]] (allowed: "
+                                 f"{', '.join(_ACCEPT_KEYS)})")
+        code = str(table.get("code", ""))
+        rule = rules.lookup(code) if code else None
+        if rule is None:
+            raise InputError(display, line, f"[[accept]]: unknown or missing finding code '{code}'")
+        reason = str(table.get("reason", "")).strip()
+        if not reason:
+            raise InputError(
+                display, line, f"[[accept]] {rule.code}: a reason is required to accept a finding"
+            )
+        claim, reference = table.get("claim"), table.get("reference")
+        if (claim is None) == (reference is None):
+            raise InputError(
+                display, line, f"[[accept]] {rule.code}: name exactly one claim or one reference"
+            )
+        accepted.append(Acceptance(rule.code, reason, claim=claim, reference=reference, file=display,
+                                   line=line or 0))
+    return tuple(accepted)

@@ -174,6 +174,9 @@ class Finding:
     evidence: tuple[str, ...] = ()
     #: The reference (bib key) a claim finding is about, when it is about one.
     reference: str | None = None
+    #: Accepted by a suppression (claims file or claimcheck.toml): still reported, never gates.
+    accepted: bool = False
+    accept_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,18 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """A finding code accepted, with the reason, for one claim or one reference."""
+
+    code: str
+    reason: str
+    claim: str | None = None
+    reference: str | None = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     text: str
@@ -230,6 +245,8 @@ class Claim:
     section: str = ""
     file: str = ""
     line: int = 0
+    #: Findings accepted for this claim in its claims file (`accept:`).
+    accepts: tuple[Acceptance, ...] = ()
 
 
 @dataclass(frozen=True)

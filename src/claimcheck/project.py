@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimcheck.accept import check_acceptances
 from claimcheck.config import Config, load_config
 from claimcheck.errors import InputError
 from claimcheck.inputs.bibtex import load_bibliography
@@ -64,4 +65,5 @@ def load_project(root: Path) -> Project:
                         claim.line,
                         f"claim '{claim.id}' cites '{key}', which is not in {BIBLIOGRAPHY}",
                     )
+    check_acceptances(config.accepts, seen.values(), entries)
     return Project(root=root, config=config, entries=entries, claims_files=files)

@@ -14,11 +14,13 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from claimcheck import rules
 from claimcheck.errors import InputError, read_text_file
-from claimcheck.model import Claim, Document
+from claimcheck.model import Acceptance, Claim, Document
 
 DOCUMENT_KEYS = ("title", "path", "url")
-CLAIM_KEYS = ("id", "text", "cites", "subject", "section")
+CLAIM_KEYS = ("id", "text", "cites", "subject", "section", "accept")
+ACCEPT_KEYS = ("code", "reason")
 TOP_KEYS = ("document", "claims")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 _MAX_TEXT = 10_000
@@ -74,6 +76,28 @@ class _Reader:
         if not isinstance(node, SequenceNode):
             raise self.fail(node, f"{what} must be a list, e.g. [key1, key2]")
         return tuple(self.string(item, f"{what} item") for item in node.value)
+
+    def acceptances(self, node: Node, claim_id: str) -> tuple[Acceptance, ...]:
+        """`accept: [{code: R011, reason: ...}]`: a finding code accepted for this claim, with why."""
+        what = f"claim '{claim_id}': accept"
+        if not isinstance(node, SequenceNode):
+            raise self.fail(node, f"{what} must be a list of {{code, reason}}")
+        accepted = []
+        for item in node.value:
+            fields = self.mapping(item, f"{what} item", ACCEPT_KEYS)
+            if "code" not in fields:
+                raise self.fail(item, f"{what} item has no 'code'")
+            code = self.string(fields["code"], f"{what} code")
+            rule = rules.lookup(code)
+            if rule is None:
+                raise self.fail(fields["code"], f"{what}: unknown finding code '{code}'")
+            reason = self.string(fields["reason"], f"{what} reason").strip() if "reason" in fields else ""
+            if not reason:
+                raise self.fail(item, f"{what} {rule.code}: a reason is required to accept a finding")
+            accepted.append(
+                Acceptance(rule.code, reason, claim=claim_id, file=self.path, line=item.start_mark.line + 1)
+            )
+        return tuple(accepted)
 
 
 def _compose(text: str, path: str) -> Node | None:
@@ -150,6 +174,7 @@ def load_claims(path: Path, display: str | None = None) -> ClaimsFile:
                 section=reader.string(fields["section"], "section") if "section" in fields else "",
                 file=shown,
                 line=line,
+                accepts=reader.acceptances(fields["accept"], claim_id) if "accept" in fields else (),
             )
         )
     return ClaimsFile(path=shown, document=document, claims=tuple(claims))

@@ -30,6 +30,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
             data[name] = value
     if finding.evidence:
         data["evidence"] = list(finding.evidence)
+    if finding.accepted:
+        data["accepted"] = True
+        data["accept_reason"] = finding.accept_reason or ""
     return data
 
 

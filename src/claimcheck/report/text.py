@@ -62,9 +62,13 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _accepted(finding: Finding) -> str:
+    return f" [cyan](accepted: {escape(finding.accept_reason or '')})[/]" if finding.accepted else ""
+
+
 def _defect_line(finding: Finding) -> str:
     style = _SEVERITY_STYLE[finding.severity.value]
-    head = f"    [{style}]{finding.code}[/] {finding.name}"
+    head = f"    [{style}]{finding.code}[/] {finding.name}{_accepted(finding)}"
     if finding.field and finding.printed is not None:
         return (
             f"{head} [bold]{finding.field}[/]: printed \u201c{escape(_clip(finding.printed, 70))}"
@@ -94,7 +98,9 @@ def _claim_block(result: ClaimResult) -> list[str]:
     ]
     for finding in result.findings:
         style = _SEVERITY_STYLE[finding.severity.value]
-        lines.append(f"    [{style}]{finding.code}[/] {finding.name}: {escape(finding.message)}")
+        lines.append(
+            f"    [{style}]{finding.code}[/] {finding.name}{_accepted(finding)}: {escape(finding.message)}"
+        )
         lines += [f"      [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in finding.evidence]
     return lines
 

@@ -1,0 +1,87 @@
+"""The evidence table (CSV, or Excel when openpyxl is installed): one row per claim and cited reference.
+
+Columns: claim, reference, design, population, key figure, verdict, reasons (plus where the
+claim is written, its text and the evidence sentences). Design, population and key figure come
+from claim findings whose `field` names them (the record's value); they stay empty until the
+claim checks provide such findings.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from claimcheck.model import AuditResult, ClaimResult, Finding
+from claimcheck.report import ReportOptions
+
+COLUMNS = [
+    "claim",
+    "reference",
+    "design",
+    "population",
+    "key figure",
+    "verdict",
+    "reasons",
+    "evidence",
+    "claim text",
+    "file",
+    "line",
+]
+#: Finding fields that fill the study columns (the first found wins).
+_STUDY_FIELDS = {
+    "design": ("design", "study_design"),
+    "population": ("population",),
+    "key figure": ("key_figure", "key figure", "effect", "figure"),
+}
+
+
+def _reason(finding: Finding) -> str:
+    text = f"{finding.code} {finding.name}: {finding.message}"
+    return f"{text} [accepted: {finding.accept_reason}]" if finding.accepted else text
+
+
+def _rows(claim: ClaimResult) -> list[dict[str, object]]:
+    refs = list(claim.claim.cites) or [""]
+    rows = []
+    for key in refs:
+        about = [f for f in claim.findings if f.reference in (None, key)]
+        row: dict[str, object] = {
+            "claim": claim.claim.id,
+            "reference": key,
+            "verdict": claim.verdict.value,
+            "reasons": "; ".join(_reason(f) for f in about),
+            "evidence": " | ".join(s for f in about for s in f.evidence),
+            "claim text": claim.claim.text,
+            "file": claim.claim.file,
+            "line": claim.claim.line,
+        }
+        for column, names in _STUDY_FIELDS.items():
+            row[column] = next((f.record or "" for f in about if f.field in names), "")
+        rows.append(row)
+    return rows
+
+
+def frame(result: AuditResult) -> pd.DataFrame:
+    rows = [row for claim in result.claims for row in _rows(claim)]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def render(result: AuditResult, options: ReportOptions) -> str:
+    return frame(result).to_csv(index=False, lineterminator="\n")
+
+
+def xlsx_available() -> bool:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def render_xlsx(result: AuditResult, options: ReportOptions) -> bytes:
+    """The table as an Excel workbook (needs openpyxl: `pip install claimcheck[excel]`)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame(result).to_excel(writer, index=False, sheet_name="evidence")
+    return buffer.getvalue()

@@ -1,0 +1,115 @@
+"""What claim checks will fill in (overstated verdicts, evidence sentences, study fields) reaches
+every report; built from the result model directly, as the claim-judging stage will produce it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from claimcheck.gate import parse_fail_on
+from claimcheck.model import (
+    AuditResult,
+    Claim,
+    ClaimResult,
+    ClaimVerdict,
+    Document,
+    Entry,
+    Finding,
+    Person,
+    Record,
+    ReferenceResult,
+    ReferenceStatus,
+    Resolution,
+    Severity,
+)
+from claimcheck.report import ReportOptions, html, junit, markdown, sarif, table
+
+SENTENCE = "Tesamorelin reduced VAT by 15.2% at 26 weeks (95% CI 11.0 to 19.4) in HIV-infected adults."
+
+
+def _result(document_url: str = "") -> AuditResult:
+    record = Record(
+        source="local",
+        id="10.1/x",
+        title="Tesamorelin trial",
+        authors=(Person("Falutz", "J"),),
+        container_title="NEJM",
+        year="2007",
+        doi="10.1056/NEJMoa072375",
+        pmid="18057338",
+        abstract="An abstract.",
+    )
+    entry = Entry(
+        key="falutz2007",
+        title="Tesamorelin trial",
+        authors=(Person("Falutz", "J"),),
+        year="2007",
+        file="references.bib",
+        line=3,
+    )
+    reference = ReferenceResult(entry, ReferenceStatus.VERIFIED, Resolution("falutz2007", record))
+    findings = (
+        Finding(
+            "C013",
+            "certainty-overstated",
+            Severity.WARNING,
+            "the claim says 15-20%; the paper reports 15.2%",
+            evidence=(SENTENCE,),
+            reference="falutz2007",
+        ),
+        Finding(
+            "C020",
+            "study-design",
+            Severity.INFO,
+            "design",
+            field="design",
+            record="randomized controlled trial",
+            reference="falutz2007",
+        ),
+        Finding(
+            "C021",
+            "study-population",
+            Severity.INFO,
+            "population",
+            field="population",
+            record="HIV-infected adults with abdominal fat",
+            reference="falutz2007",
+        ),
+    )
+    claim = Claim(
+        id="tesamorelin-vat",
+        text="Tesamorelin cuts VAT by 15-20%.",
+        cites=("falutz2007",),
+        file="claims/a.yaml",
+        line=7,
+    )
+    return AuditResult(
+        references=(reference,),
+        claims=(ClaimResult(claim, ClaimVerdict.OVERSTATED, findings, basis="falutz2007"),),
+        documents=(Document(title="Article", url=document_url),),
+    )
+
+
+def test_evidence_sentences_and_study_fields_reach_every_report():
+    result = _result()
+    options = ReportOptions(fail_on=parse_fail_on("verdict:overstated"))
+    page = html.render(result, options)
+    assert "15.2% at 26 weeks" in page and "overstated" in page
+    assert 'href="https://doi.org/10.1056/NEJMoa072375"' in page
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/18057338/"' in page
+    assert f"> {SENTENCE.replace('(', chr(92) + '(').replace(')', chr(92) + ')')}" in markdown.render(
+        result, options
+    )
+    rows = list(csv.DictReader(io.StringIO(table.render(result, options))))
+    assert rows[0]["design"] == "randomized controlled trial"
+    assert rows[0]["population"] == "HIV-infected adults with abdominal fat"
+    assert rows[0]["evidence"] == SENTENCE and rows[0]["verdict"] == "overstated"
+    xml = junit.render(result, options)
+    assert 'failures="1"' in xml and "verdict overstated" in xml
+    assert json.loads(sarif.render(result, options))["runs"][0]["results"][0]["ruleId"] == "C013"
+
+
+def test_document_links_are_http_only():
+    assert 'href="javascript:' not in html.render(_result("javascript:alert(1)"), ReportOptions())
+    assert 'href="https://example.org/a"' in html.render(_result("https://example.org/a"), ReportOptions())
