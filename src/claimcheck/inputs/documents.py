@@ -45,6 +45,8 @@ class DocumentText:
     sentences: tuple[Sentence, ...]
     #: The document's own reference list, by number (1-based, in printed order).
     reference_list: dict[int, str] = field(default_factory=dict)
+    #: The title (HTML <h1>/<title>, Markdown's single top heading); plain text has none.
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,8 @@ def _html_blocks(text: str) -> list[Block]:
     for br in root.css("br"):
         br.replace_with(" ")
     blocks: list[Block] = []
+    if root.css_first("h1") is None and tree.css_first("title") is not None:
+        blocks.append(Block("heading", _SPACE.sub(" ", tree.css_first("title").text()).strip(), 1, 1))
     for node in root.css(_HTML_BLOCKS):
         # Only the innermost block: a <li> holding a <p> is read through its <p>.
         if node.css_first(_HTML_BLOCKS) is not None and node.tag not in {"tr"}:
@@ -393,6 +397,13 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
     # "Recalibrating ..."), unless it is navigation ("Skip to main content").
     content = [b for b in blocks if b.kind != "skip" and not (b.kind != "row" and is_caption(b.text))]
     content = [b for b in content if not (b.kind == "heading" and _NAVIGATION.match(b.text))]
+    title = ""
+    tops = [b for b in content if b.kind == "heading" and b.level == 1]
+    firsts = [b for b in content if b.kind == "heading"][:1]
+    if fmt != "text" and len(tops) == 1 and firsts == tops:
+        # One top heading, first of all: the document's title, not a section.
+        title = tops[0].text
+        content = [b for b in content if b is not tops[0]]
     levels: dict[int, int] = {}
     for index, block in enumerate(content):
         if block.kind == "heading":
@@ -434,7 +445,7 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
             text, keys, numbers = markers.take(piece)
             if text and not is_caption(text):
                 sentences.append(Sentence(text, section, block.line, block.kind, keys, numbers))
-    return DocumentText(path, fmt, tuple(sentences), reference_list)
+    return DocumentText(path, fmt, tuple(sentences), reference_list, title)
 
 
 def document_format(path: Path) -> str:
