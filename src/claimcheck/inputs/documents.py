@@ -235,7 +235,7 @@ def _text_blocks(text: str) -> list[Block]:
             continue
         wrapped = len(stripped) >= 2 and all(len(s) <= 100 for s in stripped[:-1])
         if wrapped and not any(_ITEM.match(s) for s in stripped):
-            blocks.append(Block("para", " ".join(stripped), first))
+            blocks.append(Block("para", "\n".join(stripped), first))
             continue
         for offset, line in enumerate(stripped):
             item = _ITEM.match(line)
@@ -309,9 +309,9 @@ def _inline_text(children: list) -> str:
         if child.type in {"text", "code_inline"}:
             parts.append(child.content)
         elif child.type in {"softbreak", "hardbreak"}:
-            parts.append(" ")
+            parts.append("\n")  # kept, so each sentence knows its own line
         # image tokens (their alt text) and html_inline are left out on purpose
-    return _SPACE.sub(" ", "".join(parts)).strip()
+    return re.sub(r"[ \t]+", " ", "".join(parts)).strip()
 
 
 _HTML_DROP = (
@@ -324,9 +324,9 @@ _HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, tr, blockquote, dd, dt"
 
 def _html_blocks(text: str) -> list[Block]:
     """HTML via selectolax: the main content element only, without navigation or figures."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(text)
+    tree = LexborHTMLParser(text)
     root = tree.css_first("main") or tree.css_first("article") or tree.css_first("[role=main]") or tree.body
     if root is None:
         return []
@@ -335,15 +335,17 @@ def _html_blocks(text: str) -> list[Block]:
     for br in root.css("br"):
         br.replace_with(" ")
     blocks: list[Block] = []
+    line_of = _Lines(text)
     if root.css_first("h1") is None and tree.css_first("title") is not None:
         blocks.append(Block("heading", _SPACE.sub(" ", tree.css_first("title").text()).strip(), 1, 1))
     for node in root.css(_HTML_BLOCKS):
-        # Only the innermost block: a <li> holding a <p> is read through its <p>.
-        if node.css_first(_HTML_BLOCKS) is not None and node.tag not in {"tr"}:
+        # Only the innermost block: a <li> holding a <p> is read through its <p>. (Lexbor's css()
+        # matches the node itself too.)
+        if node.tag != "tr" and len(node.css(_HTML_BLOCKS)) > 1:
             continue
         if node.tag != "tr" and _inside(node, "tr"):
             continue
-        line = _html_line(text, node)
+        line = line_of(node)
         if node.tag == "tr":
             if node.css_first("th") is not None and node.css_first("td") is None:
                 continue  # a header row
@@ -357,10 +359,6 @@ def _html_blocks(text: str) -> list[Block]:
             blocks.append(Block("heading", content, line, int(node.tag[1:])))
         else:
             blocks.append(Block("item" if node.tag == "li" else "para", content, line))
-        if node.tag == "table":
-            continue
-    for caption in root.css("caption"):
-        blocks.append(Block("skip", caption.text(), _html_line(text, caption)))
     return blocks
 
 
@@ -373,14 +371,24 @@ def _inside(node, tag: str) -> bool:
     return False
 
 
-def _html_line(source: str, node) -> int:
-    """The line of a node: selectolax keeps no positions, so find the node's first text."""
-    snippet = _SPACE.sub(" ", node.text(deep=True)).strip()[:40]
-    if not snippet:
-        return 0
-    first_word = snippet.split()[0]
-    position = source.find(first_word)
-    return source.count("\n", 0, position) + 1 if position >= 0 else 0
+class _Lines:
+    """Lines of nodes in the HTML source: selectolax keeps no positions, so find each node's
+    first words, searching forward from the previous node (document order)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.cursor = 0
+
+    def __call__(self, node) -> int:
+        words = node.text(deep=True, separator=" ").split()[:3]
+        if not words:
+            return 0
+        pattern = re.compile(r"(?:\s|<[^>]*>)+".join(re.escape(w) for w in words))
+        match = pattern.search(self.source, self.cursor) or pattern.search(self.source)
+        if match is None:
+            return 0
+        self.cursor = match.end()
+        return self.source.count("\n", 0, match.start()) + 1
 
 
 # --- blocks to sentences -----------------------------------------------------------------------
@@ -395,7 +403,14 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
     """Sections from headings, sentences from paragraphs, the reference list kept apart."""
     # A heading followed directly by another heading is their parent (e.g. "Reflection" over
     # "Recalibrating ..."), unless it is navigation ("Skip to main content").
-    content = [b for b in blocks if b.kind != "skip" and not (b.kind != "row" and is_caption(b.text))]
+    # A whole block is dropped as a caption only when it does not end as prose does; otherwise
+    # its sentences are judged one by one (so one "illustrates" cannot drop a paragraph).
+    content = [
+        b
+        for b in blocks
+        if b.kind != "skip"
+        and not (b.kind != "row" and not _TERMINAL.search(b.text) and is_caption(b.text))
+    ]
     content = [b for b in content if not (b.kind == "heading" and _NAVIGATION.match(b.text))]
     title = ""
     tops = [b for b in content if b.kind == "heading" and b.level == 1]
@@ -441,10 +456,11 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
             continue
         table_title = ""
         marked = markers.mark(block.text)
-        for _offset, piece in split_sentences(marked):
-            text, keys, numbers = markers.take(piece)
+        for offset, piece in split_sentences(marked):
+            text, keys, numbers = markers.take(_SPACE.sub(" ", piece))
+            line = block.line + marked.count("\n", 0, offset)
             if text and not is_caption(text):
-                sentences.append(Sentence(text, section, block.line, block.kind, keys, numbers))
+                sentences.append(Sentence(text, section, line, block.kind, keys, numbers))
     return DocumentText(path, fmt, tuple(sentences), reference_list, title)
 
 
