@@ -36,6 +36,7 @@ _NON_WORD = re.compile(r"[^\w%<>~=+]+")
 def normalise(text: str) -> str:
     """The form drift is judged on: typography, punctuation, spacing and case removed."""
     text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold()
+    text = re.sub(r"\s+%", "%", text)  # "15 %" is "15%"
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
@@ -63,14 +64,23 @@ def compare(claims: Sequence[Claim], document: DocumentText) -> Coverage:
     """Which claims no longer appear in the document, and which check-worthy sentences no claim holds."""
     sentences = document.sentences
     normalised = [normalise(s.text) for s in sentences]
-    whole = " " + " ".join(normalised) + " "
+    # The document as one string, each sentence at a known span, so a claim quoting two
+    # sentences, or part of one, covers the sentences it overlaps.
+    spans: list[tuple[int, int]] = []
+    whole = " "
+    for text in normalised:
+        spans.append((len(whole), len(whole) + len(text)))
+        whole += text + " "
     drifted: list[Drift] = []
-    quoted: list[str] = []
-    edited: set[int] = set()
+    covered: set[int] = set()
     for claim in claims:
         text = normalise(claim.text)
-        if text and f" {text} " in whole:
-            quoted.append(text)
+        start = whole.find(f" {text} ") if text else -1
+        if start >= 0:
+            while start >= 0:
+                low, high = start + 1, start + 1 + len(text)
+                covered |= {i for i, (a, b) in enumerate(spans) if a < high and low < b}
+                start = whole.find(f" {text} ", start + 1)
             continue
         best = process.extractOne(text, normalised, scorer=fuzz.ratio) if normalised else None
         if best is None:
@@ -78,16 +88,13 @@ def compare(claims: Sequence[Claim], document: DocumentText) -> Coverage:
             continue
         _, score, index = best
         if score >= SAME_SENTENCE:
-            edited.add(index)
+            covered.add(index)
         drifted.append(Drift(claim, sentences[index], round(score, 1)))
-    uncovered = []
-    for index, (sentence, text) in enumerate(zip(sentences, normalised, strict=True)):
-        if index in edited or not text:
-            continue
-        if any(text in claim or claim in text for claim in quoted):
-            continue
-        if assess(sentence.text, sentence.kind).worthy:
-            uncovered.append(sentence)
+    uncovered = [
+        sentence
+        for index, (sentence, text) in enumerate(zip(sentences, normalised, strict=True))
+        if index not in covered and text and assess(sentence.text, sentence.kind).worthy
+    ]
     return Coverage(tuple(drifted), tuple(uncovered))
 
 
