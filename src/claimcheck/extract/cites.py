@@ -105,7 +105,8 @@ class CiteFinder:
         words = _topic_words(text)
         scored = []
         for key, topic in self.topics.items():
-            score = sum(self.weight[w] for w in words & topic)
-            if score >= MIN_SCORE:
+            shared = words & topic
+            score = sum(self.weight[w] for w in shared)
+            if score >= MIN_SCORE and len(shared) >= 2:
                 scored.append((-score, key))
         return tuple(key for _, key in sorted(scored)[:MAX_SUGGESTIONS])

@@ -63,11 +63,21 @@ def _quote(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_PLAIN = re.compile(r"^[A-Za-z0-9][\w ./()'?,+-]*$")
+
+
+def _scalar(value: str) -> str:
+    """Plain when YAML reads it back as the same text (sections, paths), else double-quoted."""
+    if _PLAIN.match(value) and not value.endswith(" ") and yaml.safe_load(f"k: {value}") == {"k": value}:
+        return value
+    return _quote(value)
+
+
 def render_entry(proposal: Proposal, indent: int = 2) -> str:
     pad = " " * indent
     lines = [f"{pad}- id: {proposal.id}", f"{pad}  text: {_quote(proposal.sentence.text)}"]
     if proposal.sentence.section:
-        lines.append(f"{pad}  section: {_quote(proposal.sentence.section)}")
+        lines.append(f"{pad}  section: {_scalar(proposal.sentence.section)}")
     citations = proposal.citations
     if citations.cited:
         comment = FROM_MARKERS
@@ -94,8 +104,8 @@ def render_new(document: DocumentText, document_path: str, proposals: Sequence[P
         "document:",
     ]
     if document.title:
-        lines.append(f"  title: {_quote(document.title)}")
-    lines.append(f"  path: {_quote(document_path)}")
+        lines.append(f"  title: {_scalar(document.title)}")
+    lines.append(f"  path: {_scalar(document_path)}")
     if not proposals:
         lines.append("claims: []")
         return "\n".join(lines) + "\n"
