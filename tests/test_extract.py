@@ -243,3 +243,62 @@ def test_extract_refuses_to_merge_into_an_invalid_claims_file(cli, tmp_path: Pat
     assert result.returncode == 3
     assert "claims.yaml:4: claim: unknown key 'colour'" in result.stderr
     assert claims.read_text(encoding="utf-8") == broken
+
+
+def test_plain_text_numbered_markers_resolve_through_the_reference_list(cli, tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "metformin.bib", tmp_path / "references.bib")
+    (tmp_path / "note.txt").write_text(
+        "Metformin\n\n"
+        "Metformin reduced new cases of diabetes by 31% compared with placebo [1]. "
+        "Metformin reduced diabetes-related deaths by 42%.[2, 3]\n\n"
+        "References\n\n"
+        "1. Knowler WC, et al. Reduction in the incidence of type 2 diabetes with lifestyle "
+        "intervention or metformin. N Engl J Med. 2002.\n"
+        "2. UK Prospective Diabetes Study Group. Effect of intensive blood-glucose control with "
+        "metformin on complications in overweight patients with type 2 diabetes. Lancet. 1998.\n"
+        "3. A paper this bibliography does not hold. 2001.\n",
+        encoding="utf-8",
+    )
+    result = cli("extract", "note.txt", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    claims = yaml.safe_load(result.stdout)["claims"]
+    assert [(c["text"], c["cites"], c["section"]) for c in claims] == [
+        ("Metformin reduced new cases of diabetes by 31% compared with placebo.", ["knowler2002"], "Metformin"),
+        ("Metformin reduced diabetes-related deaths by 42%.", ["ukpds1998"], "Metformin"),
+    ]
+    assert "not in the bibliography: [3]" in result.stdout
+
+
+def test_merge_inserts_after_the_last_claim_whatever_follows_it() -> None:
+    from claimcheck.extract.cites import Citations
+    from claimcheck.extract.scaffold import Proposal, merge
+    from claimcheck.inputs.documents import Sentence
+
+    text = (
+        "claims:\n"
+        "    - id: first\n"
+        "      text: >\n"
+        "        A folded\n"
+        "        claim.\n"
+        "    # a person's trailing note\n"
+        "document:\n"
+        "  title: Last key\n"
+    )
+    new = Proposal("insulin-rises", Sentence("Insulin rises by 10%.", "Intro", 3), Citations(), ("quantity",))
+    merged = merge(text, "c.yaml", [new])
+    assert merged == (
+        "claims:\n"
+        "    - id: first\n"
+        "      text: >\n"
+        "        A folded\n"
+        "        claim.\n"
+        "    - id: insulin-rises\n"
+        '      text: "Insulin rises by 10%."\n'
+        "      section: Intro\n"
+        "      cites: []\n"
+        "    # a person's trailing note\n"
+        "document:\n"
+        "  title: Last key\n"
+    )
+    assert yaml.safe_load(merged)["claims"][1]["id"] == "insulin-rises"
+    assert merge(text, "c.yaml", []) == text

@@ -61,11 +61,12 @@ class Block:
 
 # --- citation markers -------------------------------------------------------------------------
 
-_PANDOC = re.compile(r"\[(?=[^\[\]]*@)([^\[\]]{1,400})\]")
-_PANDOC_KEY = re.compile(r"@\{?([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[\w])\}?")
+_PANDOC = re.compile(r"\[(?=[^\[\]]*(?<![\w.])@\{?\w)([^\[\]]{1,400})\]")
+_PANDOC_KEY = re.compile(r"(?<![\w.])@\{?([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*\w)?)\}?")
 _NUMBERED = re.compile(r"\[(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]")
 #: A marker placed after the sentence's full stop is moved before it, so it stays in its sentence.
-_MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s?\[(?:[^\[\]]*@[^\[\]]*|\d[\d\s,–-]*)\])+)")
+_PANDOC_AFTER_STOP = re.compile(r"([.!?])((?:\s?\[[^\[\]]*(?<![\w.])@\{?\w[^\[\]]*\])+)")
+_NUMBERED_AFTER_STOP = re.compile(r"([.!?])((?:\s?\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\])+)")
 _PLACEHOLDER = re.compile(r"\s*\x00(\d+)\x00")
 
 
@@ -93,9 +94,10 @@ class _Markers:
         return f"\x00{len(self.found) - 1}\x00"
 
     def mark(self, text: str) -> str:
-        text = _MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), text)
+        text = _PANDOC_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), text)
         text = _PANDOC.sub(lambda m: self._hold(tuple(_PANDOC_KEY.findall(m.group(1))), ()), text)
         if self.numbered:
+            text = _NUMBERED_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), text)
             text = _NUMBERED.sub(lambda m: self._hold((), _numbers(m.group(1))), text)
         return text
 
@@ -254,7 +256,8 @@ def _short_label(line: str, limit: int = 100) -> bool:
 
 
 def _looks_like_heading(line: str) -> bool:
-    if len(line) > 120 or _ITEM.match(line):
+    line = re.sub(r"(\s*\[[^\[\]]*\])+$", "", line)  # a trailing citation marker is not the end
+    if len(line) > 120 or _ITEM.match(line) or re.search(r"[.!?] +\S", line):
         return False
     if line.endswith("?"):
         return len(line.split()) <= 14
