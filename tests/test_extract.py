@@ -302,3 +302,24 @@ def test_merge_inserts_after_the_last_claim_whatever_follows_it() -> None:
     )
     assert yaml.safe_load(merged)["claims"][1]["id"] == "insulin-rises"
     assert merge(text, "c.yaml", []) == text
+
+
+def test_merge_into_one_file_and_write_another_or_print(cli, tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "metformin.md", tmp_path / "metformin.md")
+    shutil.copy(FIXTURES / "metformin.bib", tmp_path / "references.bib")
+    mine = tmp_path / "mine.yaml"
+    original = (
+        "claims:\n"
+        "  - id: dpp\n"
+        "    text: In the Diabetes Prevention Program, metformin reduced the incidence of diabetes by 31% compared with placebo.\n"
+        "    cites: [knowler2002]  # checked by hand\n"
+    )
+    mine.write_text(original, encoding="utf-8")
+    printed = cli("extract", "metformin.md", "--claims", mine, cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith(original)
+    assert "incidence of diabetes" not in printed.stdout[len(original) :]
+    written = cli("extract", "metformin.md", "--claims", mine, "-o", tmp_path / "out.yaml", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "out.yaml").read_text(encoding="utf-8") == printed.stdout
+    assert mine.read_text(encoding="utf-8") == original

@@ -255,7 +255,9 @@ def extract(document: Path, output: Path | None, claims_path: Path | None, bib: 
         proposals = scaffold.propose(doc, entries)
         result = scaffold.render_new(doc, _relative_posix(document), proposals)
     if output is not None:
-        if target is None or result != read_text_file(output, what="claims file", display=str(output)):
+        before = read_text_file(output, what="claims file", display=str(output)) if output.exists() else None
+        unchanged = result == before
+        if not unchanged:  # a run that adds nothing leaves the file alone
             write_atomic(output, result)
         where = str(output)
     else:

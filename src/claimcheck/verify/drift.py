@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,7 @@ def compare(claims: Sequence[Claim], document: DocumentText) -> Coverage:
     for text in normalised:
         spans.append((len(whole), len(whole) + len(text)))
         whole += text + " "
+    starts = [a for a, _ in spans]
     drifted: list[Drift] = []
     covered: set[int] = set()
     for claim in claims:
@@ -79,7 +81,10 @@ def compare(claims: Sequence[Claim], document: DocumentText) -> Coverage:
         if start >= 0:
             while start >= 0:
                 low, high = start + 1, start + 1 + len(text)
-                covered |= {i for i, (a, b) in enumerate(spans) if a < high and low < b}
+                index = bisect_right(starts, low) - 1  # the sentence the quote begins in
+                while index < len(spans) and spans[index][0] < high:
+                    covered.add(index)
+                    index += 1
                 start = whole.find(f" {text} ", start + 1)
             continue
         best = process.extractOne(text, normalised, scorer=fuzz.ratio) if normalised else None
