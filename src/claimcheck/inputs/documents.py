@@ -299,10 +299,7 @@ def _markdown_blocks(text: str) -> list[Block]:
             elif parent in {"th", "td"}:
                 row.append(content)
             elif parent == "paragraph" and content:
-                kind = "item" if "list_item" in stack else "para"
-                if "blockquote" in stack and kind == "para":
-                    kind = "para"
-                blocks.append(Block(kind, content, line))
+                blocks.append(Block("item" if "list_item" in stack else "para", content, line))
     return blocks
 
 
@@ -334,6 +331,8 @@ def _html_blocks(text: str) -> list[Block]:
     if root is None:
         return []
     for node in root.css(_HTML_DROP):
+        if node.tag == "header" and node.css_first("h1") is not None and node is not root:
+            continue  # an article's own header holds its title (its nav is dropped on its own)
         node.decompose()
     for br in root.css("br"):
         br.replace_with(" ")
