@@ -323,3 +323,21 @@ def test_merge_into_one_file_and_write_another_or_print(cli, tmp_path: Path) -> 
     assert written.returncode == 0, written.stderr
     assert (tmp_path / "out.yaml").read_text(encoding="utf-8") == printed.stdout
     assert mine.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize(
+    ("text", "caption"),
+    [
+        ("Two individuals portray radiant hormonal balance and metabolic health, reflecting optimal cellular function", True),
+        ("Meticulously arranged translucent green biological samples, potentially peptide therapy formulations, prepared for analysis", True),
+        ("Varied wooden spheres include two prominent green ones, symbolizing targeted intervention. This represents patient stratification.", False),
+        ("A woman embodies vitality.", True),
+        ("Crystal structures illustrate how semaglutide binds the GLP-1 receptor.", False),
+        ("HbA1c levels in adults reflect average blood glucose over three months.", False),
+        ("Tesamorelin Significant reduction in visceral adipose tissue (VAT) over 26-52 weeks in HIV-infected patients", False),
+    ],
+)
+def test_caption_recognition_needs_two_signals(text: str, caption: bool) -> None:
+    from claimcheck.inputs.documents import is_caption
+
+    assert is_caption(text) is caption

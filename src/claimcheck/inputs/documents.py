@@ -154,16 +154,17 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
 
 #: Verbs with which image descriptions (captions, alt text dumped into text) describe a picture.
 _DEPICTION = re.compile(
-    r"\b(portray|depict|embod(y|ies|ied|ying)|symboli[sz]|showcas|illustrat|evok|signif(y|ies)|"
-    r"reflect(s|ing)?)\w*",
+    r"\b(portray|depict|embod(y|ies|ied|ying)|symboli[sz]|showcas|illustrat|evok|signif(y|ies))\w*",
     re.IGNORECASE,
 )
-#: What such descriptions show: people and things seen, not studied.
-_SEEN = re.compile(
-    r"\b(individuals?|adults?|wom[ae]n|m[ae]n|person|people|couple|smil\w*|expressions?|profiles?|"
-    r"image|photo\w*|close-up|macro|spheres?|leaf|vegetables?|samples?|structures?|strands?)\b",
+#: Who or what a picture shows as its subject: people and the picture itself.
+_PICTURED = re.compile(
+    r"\b(individuals?|adults?|wom[ae]n|m[ae]n|person|people|couple|smil\w*|expressions?|"
+    r"image|photo\w*|close-up|macro)\b",
     re.IGNORECASE,
 )
+#: Objects of stock photos: evidence of a caption only on a line that does not end as prose.
+_OBJECTS = re.compile(r"\b(spheres?|leaf|leaves|vegetables?|samples?|structures?|strands?)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;…][\"”’'\)\]]*$")
 _NAVIGATION = re.compile(
     r"^(skip to (main )?content|skip navigation|main menu|menu|share( this)?|subscribe|sign in|log in|"
@@ -179,16 +180,19 @@ _REFERENCE_HEADINGS = re.compile(
 def is_caption(text: str) -> bool:
     """An image caption or alt text left in the text: it describes a picture, it claims nothing.
 
-    Three signals, any two enough: depiction verbs ("portray", "embodies", "symbolizing"), what
-    a picture shows (people, objects, "close-up"), and a long line that is not a sentence (no
-    closing punctuation); two or more depiction verbs alone suffice.
+    The signals: depiction verbs ("portray", "embodies", "symbolizing"), people or a picture as
+    the subject ("two individuals", "a close-up"), and a long line that does not end as prose
+    does. Two depiction verbs, or any two signals, make a caption; stock-photo objects
+    ("spheres", "a leaf") count only on an unterminated line.
     """
     depictions = len(_DEPICTION.findall(text))
-    seen = bool(_SEEN.search(text))
+    pictured = bool(_PICTURED.search(text))
     unterminated = len(text) > 80 and not _TERMINAL.search(text.strip())
-    if not depictions:
-        return unterminated and seen
-    return unterminated or depictions >= 2 or seen
+    if depictions >= 2:
+        return True
+    if depictions:
+        return pictured or unterminated
+    return unterminated and (pictured or bool(_OBJECTS.search(text)))
 
 
 # --- readers: each format to blocks ---------------------------------------------------------
