@@ -64,7 +64,7 @@ CASES = {
     "binary-claims": dict(claims=b"\x00\x01\x02", expect="claims/doc.yaml:1: claims file is a binary file"),
     "unknown-claim-key": dict(
         claims=GOOD_CLAIMS + "    citation: smith2020\n",
-        expect="claims/doc.yaml:7: claim: unknown key 'citation' (allowed: id, text, cites, subject, section)",
+        expect="claims/doc.yaml:7: claim: unknown key 'citation' (allowed: id, text, cites, subject, section, accept)",
     ),
     "unknown-top-key": dict(
         claims=GOOD_CLAIMS + "notes: hello\n", expect="claims/doc.yaml:7: claims file: unknown key 'notes'"

@@ -31,8 +31,11 @@ def _repo_with_two_commits(project, new_cites: list[str]) -> None:
     _git(project, "init", "-q", "-b", "main")
     _git(project, "add", "-A")
     _git(project, "commit", "-q", "-m", "the article's claims")
-    add_claim(project, "pr-added-claim", "Tesamorelin lowers visceral fat by a fifth.", new_cites)
-    _git(project, "commit", "-q", "-am", "add a claim")
+    sentence = "Tesamorelin lowers visceral fat by a fifth."
+    article = project / "docs" / "articles" / "peptides-insulin-resistance.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n" + sentence + "\n", encoding="utf-8")
+    add_claim(project, "pr-added-claim", sentence, new_cites)
+    _git(project, "commit", "-q", "-am", "add a sentence to the article and its claim")
 
 
 def test_only_the_claim_the_second_commit_added_is_judged(cli, bundled_project):

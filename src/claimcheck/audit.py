@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claimcheck.accept import apply_acceptances
@@ -14,6 +14,7 @@ from claimcheck.resolve import now_iso, resolve
 from claimcheck.sources.base import Source
 from claimcheck.sources.local import LocalSource, read_records
 from claimcheck.verify.claims import judge_claims
+from claimcheck.verify.drift import check_documents
 from claimcheck.verify.references import verify_reference
 
 
@@ -64,6 +65,9 @@ def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | 
     references = tuple(verify_reference(e, resolutions[e.key]) for e in project.entries)
     by_key = {r.entry.key: r for r in references}
     claims = judge_claims(project.claims, by_key)
+    # Drift is about the claim's text, not its evidence: attached here, beside the judgement.
+    drift, uncovered = check_documents(project.root, project.claims_files)
+    claims = tuple(replace(c, findings=c.findings + drift.get(c.claim.id, ())) for c in claims)
     incomplete = tuple(
         f"{r.entry.key}: {r.findings[0].message}"
         for r in references
@@ -80,6 +84,7 @@ def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | 
         documents=tuple(f.document for f in project.claims_files),
         lock=lock_info,
         incomplete=incomplete,
+        document_findings=uncovered,
     )
     return apply_acceptances(result, project.config.accepts)
 

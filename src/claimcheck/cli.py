@@ -307,3 +307,70 @@ def bib_fix(project_dir: Path, records: tuple[Path, ...], write: bool) -> None:
         err=True,
     )
     sys.exit(EXIT_INCOMPLETE if not result.complete else EXIT_OK)
+
+
+@main.command()
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the claims file here (atomically); when it exists, new entries are appended to it.",
+)
+@click.option(
+    "--claims",
+    "claims_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Existing claims file to merge into [default: --output when it exists].",
+)
+@click.option(
+    "--bib",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Bibliography for cites [default: references.bib in the current directory, if any].",
+)
+@handle_errors
+def extract(document: Path, output: Path | None, claims_path: Path | None, bib: Path | None) -> None:
+    """Scaffold claims from a document (HTML, Markdown or plain text).
+
+    Picks the check-worthy sentences, gives each a stable id, its section and its cites (from
+    the document's citation markers, else suggested by topic for review), and writes claims
+    YAML. Merging into an existing claims file only appends entries for sentences no claim
+    holds: what a person wrote is kept byte for byte.
+    """
+    from claimcheck.errors import read_text_file
+    from claimcheck.extract import scaffold
+    from claimcheck.inputs.bibtex import load_bibliography
+    from claimcheck.inputs.documents import read_document
+
+    doc = read_document(document, display=str(document))
+    if bib is None and Path("references.bib").is_file():
+        bib = Path("references.bib")
+    entries = load_bibliography(bib, display=str(bib)) if bib else ()
+    target = claims_path or (output if output is not None and output.exists() else None)
+    if target is not None:
+        text = read_text_file(target, what="claims file", display=str(target))
+        existing = scaffold.existing_claims(target, str(target))
+        proposals = scaffold.propose(doc, entries, existing)
+        result = scaffold.merge(text, str(target), proposals)
+    else:
+        proposals = scaffold.propose(doc, entries)
+        result = scaffold.render_new(doc, _relative_posix(document), proposals)
+    if output is not None:
+        before = read_text_file(output, what="claims file", display=str(output)) if output.exists() else None
+        unchanged = result == before
+        if not unchanged:  # a run that adds nothing leaves the file alone
+            write_atomic(output, result)
+        where = str(output)
+    else:
+        click.echo(result, nl=False)
+        where = "standard output"
+    click.echo(
+        f"extract: {len(doc.sentences)} sentences, {len(proposals)} new claim entries → {where}", err=True
+    )
+
+
+def _relative_posix(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

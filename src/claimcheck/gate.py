@@ -82,6 +82,9 @@ def failures(result: AuditResult, policy: FailOn) -> list[str]:
                 for f in claim.findings
                 if not f.accepted and f.severity.rank >= threshold
             ]
+        for item in result.document_findings:
+            if not item.finding.accepted and item.finding.severity.rank >= threshold:
+                found.append(f"{item.path}:{item.line}: {item.finding.code} {item.finding.name}")
     for claim in result.claims:
         if claim.verdict not in policy.verdicts:
             continue

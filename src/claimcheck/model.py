@@ -259,6 +259,19 @@ class ClaimResult:
 
 
 @dataclass(frozen=True)
+class DocumentFinding:
+    """A finding about a document rather than a claim, e.g. a check-worthy sentence no claim holds."""
+
+    path: str
+    line: int
+    finding: Finding
+    text: str = ""
+    section: str = ""
+    #: The claims file that names the document (where the missing entry belongs).
+    claims_file: str = ""
+
+
+@dataclass(frozen=True)
 class LockInfo:
     path: str
     created: str
@@ -273,6 +286,8 @@ class AuditResult:
     lock: LockInfo | None = None
     #: Why the run is incomplete (empty when every needed source answered).
     incomplete: tuple[str, ...] = field(default=())
+    #: Findings about documents (uncovered sentences), when claims files name their document.
+    document_findings: tuple[DocumentFinding, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -281,4 +296,5 @@ class AuditResult:
     def all_findings(self) -> list[Finding]:
         found = [f for r in self.references for f in r.findings]
         found += [f for c in self.claims for f in c.findings]
+        found += [d.finding for d in self.document_findings]
         return found

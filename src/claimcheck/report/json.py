@@ -133,6 +133,17 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
             }
             for c in result.claims
         ],
+        "document_findings": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "text": d.text,
+                "section": d.section or None,
+                "claims_file": d.claims_file or None,
+                "finding": _finding(d.finding),
+            }
+            for d in result.document_findings
+        ],
         "summary": {
             "references": dict(Counter(r.status.value for r in result.references)),
             "claims": dict(Counter(c.verdict.value for c in result.claims)),

@@ -141,6 +141,16 @@ def render(result: AuditResult, console: Console) -> None:
         for claim in group:
             for line in _claim_block(claim):
                 out(line, highlight=False)
+    if result.document_findings:
+        out(f"\n[bold]Documents[/]: {len(result.document_findings)} finding(s)")
+        for item in result.document_findings:
+            finding = item.finding
+            style = _SEVERITY_STYLE[finding.severity.value]
+            out(
+                f"  [{style}]{finding.code}[/] {finding.name} [dim]{escape(item.path)}:{item.line}[/]: "
+                f"{escape(finding.message)}\n    \u201c{escape(_clip(item.text, 110))}\u201d",
+                highlight=False,
+            )
     severities = Counter(f.severity.value for f in result.all_findings())
     out(
         f"\n[bold]Findings[/]: {severities['error']} errors, {severities['warning']} warnings, "

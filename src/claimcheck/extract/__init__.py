@@ -1,0 +1,1 @@
+"""From document to claims: pick check-worthy sentences, suggest cites, write or merge the scaffold."""
