@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +20,15 @@ from claimcheck.verify.references import verify_reference
 class AuditOptions:
     #: Local records files given on the command line (relative to the working directory).
     records: Sequence[Path] = field(default=())
-    #: Use no network source (there are none yet besides the lock and local records).
+    #: Use no network source: only the evidence lock and local records.
     offline: bool = False
     use_lock: bool = True
+    #: Resolve every entry live (ignoring the lock's resolutions) and rewrite the lock.
+    refresh: bool = False
+    #: Called as (label, entries done) while live sources work (a progress bar on a terminal).
+    progress: Callable[[str, int], None] | None = None
+    #: The live sources to use instead of the configured ones (tests inject their own).
+    live: Source | None = None
 
 
 def lock_path(project: Project) -> Path:
@@ -34,7 +40,8 @@ def load_lock(project: Project) -> Lock | None:
 
 
 def build_sources(project: Project, options: AuditOptions, lock: Lock | None) -> list[Source]:
-    """Local records (command line, then claimcheck.toml), then the lock's own records."""
+    """Local records (command line, then claimcheck.toml), then the lock's own records, then the
+    live sources (unless offline). Pass lock=None to leave the lock's records out (a refresh)."""
     local = LocalSource()
     for path in options.records:
         local.add(read_records(path, display=str(path)))
@@ -42,7 +49,15 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
         local.add(read_records(project.root / name, display=name))
     if lock is not None:
         local.add(lock.records.values())
-    return [local] if len(local) else []
+    sources: list[Source] = [local] if len(local) else []
+    if not options.offline:
+        if options.live is not None:
+            sources.append(options.live)
+        else:
+            from claimcheck.sources.router import build_live_sources
+
+            sources.append(build_live_sources(project.config.sources, progress=options.progress))
+    return sources
 
 
 def _resolve_with_lock(project: Project, options: AuditOptions, lock: Lock | None) -> dict[str, Resolution]:
@@ -83,6 +98,8 @@ def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | 
 
 
 def run_audit(project: Project, options: AuditOptions) -> AuditResult:
+    if options.refresh:
+        return refresh_lock(project, options)[0]
     lock = load_lock(project) if options.use_lock else None
     return assemble(project, _resolve_with_lock(project, options, lock), lock)
 
@@ -90,7 +107,9 @@ def run_audit(project: Project, options: AuditOptions) -> AuditResult:
 def refresh_lock(project: Project, options: AuditOptions) -> tuple[AuditResult, list[str]]:
     """Resolve every entry afresh, write the lock, and return the audit with what was skipped."""
     previous = load_lock(project)
-    resolutions = resolve(project.entries, build_sources(project, options, previous))
+    # Offline, the lock's own records are the only evidence; live, they would only echo the past.
+    sources = build_sources(project, options, previous if options.offline else None)
+    resolutions = resolve(project.entries, sources)
     lock, skipped = build_lock(list(project.entries), resolutions, previous, now_iso())
     write_lock(lock_path(project), lock)
     return assemble(project, resolutions, lock), skipped

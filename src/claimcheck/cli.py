@@ -24,6 +24,7 @@ from claimcheck.audit import AuditOptions, refresh_lock, run_audit
 from claimcheck.config import FAIL_ON_CHOICES
 from claimcheck.errors import InputError
 from claimcheck.model import AuditResult, Severity
+from claimcheck.progress import LiveProgress
 from claimcheck.project import load_project
 from claimcheck.report import json as json_report
 from claimcheck.report import text as text_report
@@ -117,6 +118,9 @@ def main() -> None:
 @click.option("--offline", is_flag=True, help="Use only the evidence lock and local records.")
 @click.option("--no-lock", is_flag=True, help="Ignore the evidence lock; resolve everything anew.")
 @click.option(
+    "--refresh", is_flag=True, help="Resolve every reference with the live sources and update the lock."
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -143,6 +147,7 @@ def check(
     records: tuple[Path, ...],
     offline: bool,
     no_lock: bool,
+    refresh: bool,
     fmt: str,
     output: Path | None,
     fail_on: str | None,
@@ -152,8 +157,16 @@ def check(
     Uses the evidence lock when present, so it runs offline on a fresh clone.
     """
     project = load_project(project_dir)
-    options = AuditOptions(records=records, offline=offline, use_lock=not no_lock)
-    result = run_audit(project, options)
+    if refresh and offline:
+        _fail("--refresh resolves with the live sources; it cannot be combined with --offline")
+    progress = LiveProgress(total=len(project.entries))
+    options = AuditOptions(
+        records=records, offline=offline, use_lock=not no_lock, refresh=refresh, progress=progress
+    )
+    try:
+        result = run_audit(project, options)
+    finally:
+        progress.close()
     _emit(result, fmt, output)
     sys.exit(exit_code(result, fail_on or project.config.fail_on))
 
@@ -173,15 +186,22 @@ def lint(project_dir: Path) -> None:
 @main.command()
 @project_argument
 @records_option
+@click.option("--offline", is_flag=True, help="Re-lock from local records and the lock's own records only.")
 @handle_errors
-def lock(project_dir: Path, records: tuple[Path, ...]) -> None:
+def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
     """Resolve every reference and write the evidence lock (claimcheck.lock).
 
     Commit the lock with the claims: `claimcheck check` then runs offline and gives the same
     verdicts on every machine.
     """
     project = load_project(project_dir)
-    _result, skipped = refresh_lock(project, AuditOptions(records=records))
+    progress = LiveProgress(total=len(project.entries))
+    try:
+        _result, skipped = refresh_lock(
+            project, AuditOptions(records=records, offline=offline, progress=progress)
+        )
+    finally:
+        progress.close()
     resolved = len(project.entries) - len(skipped)
     click.echo(f"wrote {project.config.lock_path}: {resolved} of {len(project.entries)} references resolved")
     for key in skipped:
