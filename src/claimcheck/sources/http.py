@@ -169,6 +169,8 @@ class _State:
     interval: float = 0.0
     consecutive_429: int = 0
     cool_until: float = 0.0
+    #: Why the source is considered down for the rest of the run ("" while it answers).
+    down: str = ""
 
 
 class Http:
@@ -277,6 +279,8 @@ class Http:
         attempt = 0
         while True:
             now = time.monotonic()
+            if state.down:
+                raise SourceUnavailable(source, f"{state.down} (earlier in this run)")
             if state.cool_until > now:
                 raise SourceUnavailable(
                     source,
@@ -329,7 +333,10 @@ class Http:
                 else:
                     raise SourceUnavailable(source, f"HTTP {status} ({shown}): {_snippet(response.text)}")
             if attempt >= policy.retries:
-                raise SourceUnavailable(source, f"{problem}; gave up after {attempt + 1} attempt(s)")
+                # Do not keep a run waiting on a source that just failed every retry: later
+                # requests to it fail at once with the same reason (the run is incomplete anyway).
+                state.down = f"{problem}; gave up after {attempt + 1} attempt(s)"
+                raise SourceUnavailable(source, state.down)
             attempt += 1
             log.info("%s: %s; retrying in %.1fs", source, problem, wait)
             self._sleep(min(wait, policy.retry_after_cap))
