@@ -103,8 +103,12 @@ class FakeWeb:
         }
         if p.retracted_by:
             work["updated-by"] = [
-                {"DOI": p.retracted_by, "type": "retraction", "source": "retraction-watch",
-                 "updated": {"date-parts": [[2020, 1, 2]], "date-time": "2020-01-02T00:00:00Z"}},
+                {
+                    "DOI": p.retracted_by,
+                    "type": "retraction",
+                    "source": "retraction-watch",
+                    "updated": {"date-parts": [[2020, 1, 2]], "date-time": "2020-01-02T00:00:00Z"},
+                },
             ]
         if p.corrected_by:
             work["updated-by"] = [{"DOI": p.corrected_by, "type": "correction", "source": "publisher"}]
@@ -114,7 +118,7 @@ class FakeWeb:
 
     def _crossref(self, request: Request, rest: str) -> Response:
         if rest.startswith("works/"):
-            paper = self.by_doi(rest[len("works/"):])
+            paper = self.by_doi(rest[len("works/") :])
             if paper is None or paper.agency != "Crossref":
                 return Response("Resource not found.", status=404, content_type="text/plain")
             return self._json({"status": "ok", "message-type": "work", "message": self._crossref_work(paper)})
@@ -122,7 +126,9 @@ class FakeWeb:
             dois = [d.removeprefix("doi:") for d in request.args["filter"].split(",")]
             items = [p for d in dois if (p := self.by_doi(d)) and p.agency == "Crossref"]
         else:
-            items = self.by_title(request.args.get("query.bibliographic", ""))[: int(request.args.get("rows", 5))]
+            items = self.by_title(request.args.get("query.bibliographic", ""))[
+                : int(request.args.get("rows", 5))
+            ]
         message = {"items": [self._crossref_work(p) for p in items], "total-results": len(items)}
         return self._json({"status": "ok", "message-type": "work-list", "message": message})
 
@@ -138,13 +144,17 @@ class FakeWeb:
     def _datacite(self, request: Request, rest: str) -> Response:
         paper = self.by_doi(rest.removeprefix("dois/"))
         if paper is None or paper.agency != "DataCite":
-            return self._json({"errors": [{"status": "404", "title": "The resource you are looking for "
-                                           "doesn't exist."}]}, status=404)
+            return self._json(
+                {"errors": [{"status": "404", "title": "The resource you are looking for doesn't exist."}]},
+                status=404,
+            )
         attributes = {
             "doi": paper.doi,
             "titles": [{"title": paper.title}],
-            "creators": [{"name": f"{f}, {g}", "nameType": "Personal", "givenName": g, "familyName": f}
-                         for f, g in paper.authors],
+            "creators": [
+                {"name": f"{f}, {g}", "nameType": "Personal", "givenName": g, "familyName": f}
+                for f, g in paper.authors
+            ],
             "publicationYear": int(paper.year),
             "container": {},
             "types": {"resourceTypeGeneral": "Preprint"},
@@ -165,13 +175,15 @@ class FakeWeb:
                 title = " ".join(re.findall(r"(\w+)\[ti\]", term))
                 hits = [p.pmid for p in self.by_title(title) if p.pmid]
             ids = "".join(f"<Id>{h}</Id>" for h in hits)
-            body = (f'<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>{len(hits)}</Count>'
-                    f"<RetMax>{len(hits)}</RetMax><RetStart>0</RetStart><IdList>{ids}</IdList>"
-                    "</eSearchResult>")
+            body = (
+                f'<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>{len(hits)}</Count>'
+                f"<RetMax>{len(hits)}</RetMax><RetStart>0</RetStart><IdList>{ids}</IdList>"
+                "</eSearchResult>"
+            )
             return Response(body, content_type="text/xml")
         if rest == "efetch.fcgi":
             papers = [p for i in args.get("id", "").split(",") if (p := self.by_pmid(i))]
-            body = "<?xml version=\"1.0\" ?>\n<PubmedArticleSet>" + "".join(map(self._medline, papers))
+            body = '<?xml version="1.0" ?>\n<PubmedArticleSet>' + "".join(map(self._medline, papers))
             return Response(body + "</PubmedArticleSet>", content_type="text/xml")
         return Response("<eSummaryResult><ERROR>unknown</ERROR></eSummaryResult>", content_type="text/xml")
 
@@ -179,20 +191,24 @@ class FakeWeb:
     def _medline(p: Paper) -> str:
         authors = "".join(
             f"<Author><LastName>{escape(f)}</LastName><Initials>{escape(g)}</Initials></Author>"
-            if g else f"<Author><CollectiveName>{escape(f)}</CollectiveName></Author>"
+            if g
+            else f"<Author><CollectiveName>{escape(f)}</CollectiveName></Author>"
             for f, g in p.authors
         )
         types = '<PublicationType UI="D016428">Journal Article</PublicationType>'
         comments = ""
         if p.retracted_by:
             types += '<PublicationType UI="D016441">Retracted Publication</PublicationType>'
-            comments = ('<CommentsCorrectionsList><CommentsCorrections RefType="RetractionIn">'
-                        "<RefSource>Notice</RefSource><PMID>99999999</PMID></CommentsCorrections>"
-                        "</CommentsCorrectionsList>")
+            comments = (
+                '<CommentsCorrectionsList><CommentsCorrections RefType="RetractionIn">'
+                "<RefSource>Notice</RefSource><PMID>99999999</PMID></CommentsCorrections>"
+                "</CommentsCorrectionsList>"
+            )
         abstract = ""
         if p.abstract:
-            abstract = (f'<Abstract><AbstractText Label="BACKGROUND">{escape(p.abstract)}</AbstractText>'
-                        "</Abstract>")
+            abstract = (
+                f'<Abstract><AbstractText Label="BACKGROUND">{escape(p.abstract)}</AbstractText></Abstract>'
+            )
         return (
             f'<PubmedArticle><MedlineCitation Status="MEDLINE"><PMID Version="1">{p.pmid}</PMID>'
             f"<Article><Journal><JournalIssue><Volume>{p.volume}</Volume><PubDate><Year>{p.year}</Year>"
@@ -231,17 +247,22 @@ class FakeWeb:
 
     def _openalex(self, request: Request, rest: str) -> Response:
         if rest.startswith("works/doi:"):
-            paper = self.by_doi(rest[len("works/doi:"):])
+            paper = self.by_doi(rest[len("works/doi:") :])
             if paper is None:
-                return Response("<!doctype html><title>404 Not Found</title>", status=404,
-                                content_type="text/html; charset=utf-8")
+                return Response(
+                    "<!doctype html><title>404 Not Found</title>",
+                    status=404,
+                    content_type="text/html; charset=utf-8",
+                )
             return self._json(self._openalex_work(paper))
         if "filter" in request.args:
             dois = request.args["filter"].removeprefix("doi:").split("|")
             papers = [p for d in dois if (p := self.by_doi(d))]
         else:
             papers = self.by_title(request.args.get("search", ""))
-        return self._json({"meta": {"count": len(papers)}, "results": [self._openalex_work(p) for p in papers]})
+        return self._json(
+            {"meta": {"count": len(papers)}, "results": [self._openalex_work(p) for p in papers]}
+        )
 
     # -- Europe PMC -----------------------------------------------------------------------------
 
@@ -256,8 +277,12 @@ class FakeWeb:
         results = []
         for p in papers:
             result = {
-                "id": p.pmid or p.doi, "source": "MED" if p.pmid else "PPR", "pmid": p.pmid, "doi": p.doi,
-                "title": p.title, "pubYear": p.year,
+                "id": p.pmid or p.doi,
+                "source": "MED" if p.pmid else "PPR",
+                "pmid": p.pmid,
+                "doi": p.doi,
+                "title": p.title,
+                "pubYear": p.year,
                 "authorList": {"author": [{"lastName": f, "initials": g} for f, g in p.authors]},
                 "journalInfo": {"volume": p.volume, "journal": {"title": p.journal}},
                 "pubTypeList": {"pubType": ["Journal Article"]},
@@ -273,8 +298,11 @@ class FakeWeb:
         return {
             "paperId": f"s2{abs(hash(p.doi)) % 10**9}",
             "externalIds": {"DOI": p.doi, **({"PubMed": p.pmid} if p.pmid else {})},
-            "title": p.title, "year": int(p.year), "abstract": p.abstract or None,
-            "authors": [{"name": f"{g} {f}"} for f, g in p.authors], "venue": p.journal,
+            "title": p.title,
+            "year": int(p.year),
+            "abstract": p.abstract or None,
+            "authors": [{"name": f"{g} {f}"} for f, g in p.authors],
+            "venue": p.journal,
         }
 
     def _semanticscholar(self, request: Request, rest: str) -> Response:

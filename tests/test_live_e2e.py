@@ -8,32 +8,84 @@ import re
 from pathlib import Path
 
 import pytest
-
 from fakeweb import FakeWeb, Paper, environment
 
 ABSTRACT = "Tesamorelin lowered visceral fat by fifteen percent over 26 weeks in adults with obesity"
 
 PAPERS = [
-    Paper("10.1000/good.1", "Tesamorelin reduces visceral adipose tissue in adults with abdominal obesity",
-          [("Stanley", "TL"), ("Grinspoon", "SK")], "Journal of Clinical Endocrinology and Metabolism", "2014",
-          volume="99", pages="1-10", pmid="11111111", abstract=ABSTRACT),
-    Paper("10.1000/mismatch.2", "Growth hormone secretagogues and glucose tolerance in older people",
-          [("Nass", "R"), ("Thorner", "MO")], "Annals of Internal Medicine", "2008", volume="149",
-          pages="601-611", pmid="22222222"),
-    Paper("10.1000/retracted.3", "Peptide therapy reverses insulin resistance within four weeks",
-          [("Fraud", "A"), ("Fabricator", "B")], "Metabolism", "2016", volume="65", pages="10-20",
-          pmid="33333333", retracted_by="10.1000/notice.9"),
-    Paper("10.1000/notice.9", "Retraction notice to: Peptide therapy reverses insulin resistance within four weeks",
-          [("The Editors", "")], "Metabolism", "2019", volume="90", pages="1", retracts="10.1000/retracted.3"),
-    Paper("10.48550/arxiv.2401.00001", "A benchmark of growth hormone releasing peptides in silico",
-          [("Smith", "J"), ("Jones", "K")], "arXiv", "2024", agency="DataCite",
-          abstract="We benchmark peptides in silico."),
-    Paper("10.1000/pmidonly.5", "Ipamorelin stimulates growth hormone release without raising cortisol",
-          [("Raun", "K"), ("Hansen", "BS")], "European Journal of Endocrinology", "1998", volume="139",
-          pages="552-561", pmid="55555555", abstract="Ipamorelin is selective."),
-    Paper("10.1000/search.6", "Visceral adiposity and metabolic profile in patients receiving tesamorelin",
-          [("Fourman", "LT"), ("Czerwonka", "N")], "The Journal of Infectious Diseases", "2012",
-          volume="206", pages="1-8", pmid="66666666", abstract="Reduction in visceral adiposity."),
+    Paper(
+        "10.1000/good.1",
+        "Tesamorelin reduces visceral adipose tissue in adults with abdominal obesity",
+        [("Stanley", "TL"), ("Grinspoon", "SK")],
+        "Journal of Clinical Endocrinology and Metabolism",
+        "2014",
+        volume="99",
+        pages="1-10",
+        pmid="11111111",
+        abstract=ABSTRACT,
+    ),
+    Paper(
+        "10.1000/mismatch.2",
+        "Growth hormone secretagogues and glucose tolerance in older people",
+        [("Nass", "R"), ("Thorner", "MO")],
+        "Annals of Internal Medicine",
+        "2008",
+        volume="149",
+        pages="601-611",
+        pmid="22222222",
+    ),
+    Paper(
+        "10.1000/retracted.3",
+        "Peptide therapy reverses insulin resistance within four weeks",
+        [("Fraud", "A"), ("Fabricator", "B")],
+        "Metabolism",
+        "2016",
+        volume="65",
+        pages="10-20",
+        pmid="33333333",
+        retracted_by="10.1000/notice.9",
+    ),
+    Paper(
+        "10.1000/notice.9",
+        "Retraction notice to: Peptide therapy reverses insulin resistance within four weeks",
+        [("The Editors", "")],
+        "Metabolism",
+        "2019",
+        volume="90",
+        pages="1",
+        retracts="10.1000/retracted.3",
+    ),
+    Paper(
+        "10.48550/arxiv.2401.00001",
+        "A benchmark of growth hormone releasing peptides in silico",
+        [("Smith", "J"), ("Jones", "K")],
+        "arXiv",
+        "2024",
+        agency="DataCite",
+        abstract="We benchmark peptides in silico.",
+    ),
+    Paper(
+        "10.1000/pmidonly.5",
+        "Ipamorelin stimulates growth hormone release without raising cortisol",
+        [("Raun", "K"), ("Hansen", "BS")],
+        "European Journal of Endocrinology",
+        "1998",
+        volume="139",
+        pages="552-561",
+        pmid="55555555",
+        abstract="Ipamorelin is selective.",
+    ),
+    Paper(
+        "10.1000/search.6",
+        "Visceral adiposity and metabolic profile in patients receiving tesamorelin",
+        [("Fourman", "LT"), ("Czerwonka", "N")],
+        "The Journal of Infectious Diseases",
+        "2012",
+        volume="206",
+        pages="1-8",
+        pmid="66666666",
+        abstract="Reduction in visceral adiposity.",
+    ),
 ]
 
 BIB = r"""
@@ -188,7 +240,9 @@ def test_a_503_makes_the_run_incomplete_not_a_missing_paper(cli, project, web, e
 def test_a_timeout_makes_the_run_incomplete(cli, project, web, env):
     web.faults["crossref"] = "timeout"
     web.hang = 1.0
-    done = cli("check", project, "--format", "json", env={**env, "CLAIMCHECK_HTTP_TIMEOUT": "0.3"}, timeout=60)
+    done = cli(
+        "check", project, "--format", "json", env={**env, "CLAIMCHECK_HTTP_TIMEOUT": "0.3"}, timeout=60
+    )
     assert done.returncode == 2
     statuses = _statuses(done.stdout)
     assert statuses["missing"] == "cannot-determine"
@@ -216,8 +270,21 @@ def test_lock_then_check_works_without_the_network(cli, project, web, env):
     assert locked.returncode == 0, locked.stderr
     lock_text = (project / "claimcheck.lock").read_text()
     assert "retraction" in lock_text
-    web.faults.update({s: "503" for s in ("crossref", "pubmed", "openalex", "europepmc", "semanticscholar",
-                                          "datacite", "doiorg", "idconv")})
+    web.faults.update(
+        {
+            s: "503"
+            for s in (
+                "crossref",
+                "pubmed",
+                "openalex",
+                "europepmc",
+                "semanticscholar",
+                "datacite",
+                "doiorg",
+                "idconv",
+            )
+        }
+    )
     before = len(web.log)
     done = cli("check", project, "--format", "json", env={**env, "CLAIMCHECK_CACHE": "off"})
     assert len(web.log) == before  # every entry is locked: no source is asked
@@ -244,13 +311,22 @@ def test_offline_asks_no_source(cli, project, web, env):
 
 
 def test_identification_stays_out_of_reports_and_lock(cli, project, web, env, httpserver):
-    secret_env = {**env, "CLAIMCHECK_CROSSREF_MAILTO": "zqx-person@example.org",
-                  "CLAIMCHECK_SEMANTICSCHOLAR_API_KEY": "zqx-s2-key",
-                  "CLAIMCHECK_PUBMED_API_KEY": "zqx-ncbi-key"}
+    secret_env = {
+        **env,
+        "CLAIMCHECK_CROSSREF_MAILTO": "zqx-person@example.org",
+        "CLAIMCHECK_SEMANTICSCHOLAR_API_KEY": "zqx-s2-key",
+        "CLAIMCHECK_PUBMED_API_KEY": "zqx-ncbi-key",
+    }
     done = cli("lock", project, env=secret_env)
     assert done.returncode == 0, done.stderr
     report = cli("check", project, "--format", "json", env=secret_env)
-    for text in (done.stdout, done.stderr, report.stdout, report.stderr, (project / "claimcheck.lock").read_text()):
+    for text in (
+        done.stdout,
+        done.stderr,
+        report.stdout,
+        report.stderr,
+        (project / "claimcheck.lock").read_text(),
+    ):
         assert "zqx" not in text
     # ... but the services did receive it.
     sent = [entry[0] for entry in httpserver.log]
