@@ -231,7 +231,8 @@ class LiveSources(Source):
         for source in self._searchers():
             records = ledger.ask(source.name, [entry.key], lambda s=source: s.search(entry)) or []
             found += records
-            best = next((r for r in records if accept(entry, assess(entry, r))), None)
+            assessed = sorted((assess(entry, r) for r in records), key=lambda c: -c.score)
+            best = next((c.record for c in assessed if accept(entry, c)), None)
             if best is not None:
                 break
         if best is not None and (best.doi or best.pmid):
