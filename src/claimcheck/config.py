@@ -23,7 +23,7 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
     "check": ("fail_on",),
     "lock": ("path",),
 }
-_SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key")
+_SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 

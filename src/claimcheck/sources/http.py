@@ -88,6 +88,7 @@ class Policy:
 POLICIES: dict[str, Policy] = {
     "crossref": Policy(interval=0.34, concurrency=1),
     "pubmed": Policy(interval=0.34, concurrency=1),
+    "idconv": Policy(interval=0.34, concurrency=1),
     "openalex": Policy(interval=0.02, concurrency=2),
     "semanticscholar": Policy(interval=1.0, concurrency=1),
     "europepmc": Policy(interval=0.2, concurrency=1),
@@ -304,6 +305,8 @@ class Http:
                     response, problem = None, f"timed out after {policy.timeout:g}s ({shown})"
                 except requests.ConnectionError as exc:
                     response, problem = None, f"connection failed ({shown}): {type(exc).__name__}"
+                    # No network (or no such host) rarely heals within seconds: one retry only.
+                    attempt = max(attempt, policy.retries - 1)
                 except requests.RequestException as exc:
                     response, problem = None, f"request failed ({shown}): {type(exc).__name__}"
             wait = policy.backoff * (2**attempt) * (0.5 + random.random() / 2)

@@ -58,7 +58,9 @@ def settings_for(
     """A source's settings: environment, then claimcheck.toml, then defaults."""
     env = os.environ if env is None else env
     toml = toml or {}
-    base = env.get(URL_VARIABLES[name]) or toml.get("base_url") or DEFAULT_URLS[name]
+    # The ID converter is configured in [sources.pubmed] (it is PubMed's), as `idconv_url`.
+    toml_url = toml.get("idconv_url") if name == "idconv" else toml.get("base_url")
+    base = env.get(URL_VARIABLES[name]) or toml_url or DEFAULT_URLS[name]
     enabled = bool(toml.get("enabled", True))
     params: dict[str, str] = {}
     headers: dict[str, str] = {}

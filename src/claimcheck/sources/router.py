@@ -26,7 +26,7 @@ from claimcheck.sources.base import Answer, Source, SourceUnavailable
 from claimcheck.sources.crossref import CrossrefSource
 from claimcheck.sources.datacite import DataCiteSource, DoiOrg
 from claimcheck.sources.europepmc import EuropePMCSource
-from claimcheck.sources.http import Http, default_cache_path
+from claimcheck.sources.http import POLICIES, Http, default_cache_path
 from claimcheck.sources.live import SourceSettings, settings_for
 from claimcheck.sources.merge import merge
 from claimcheck.sources.openalex import OpenAlexSource
@@ -269,5 +269,8 @@ def build_live_sources(
     )
     if http is None:
         identity = {name: (s.params, s.headers) for name, s in settings.items()}
-        http = Http(default_cache_path(env), identity=identity)
+        policies = dict(POLICIES)
+        if settings["pubmed"].params.get("api_key"):  # NCBI allows 10 requests/s with a key
+            policies["pubmed"] = replace(policies["pubmed"], interval=0.11)
+        http = Http(default_cache_path(env), policies=policies, identity=identity)
     return LiveSources(http, settings, progress)
