@@ -93,13 +93,15 @@ class LiveSources(Source):
 
     # -- identifier look-ups ------------------------------------------------------------------
 
-    def lookup_answer(self, entries: Sequence[Entry]) -> Answer:
+    def lookup_answer(self, entries: Sequence[Entry], report: bool = True) -> Answer:
         entries = [e for e in entries if _has_id(e)]
         if not entries:
             return Answer()
         keys = [e.key for e in entries]
         ledger = _Ledger(keys)
-        self.progress("looking up identifiers", 0)
+        third = len(entries) // 3
+        progress = self.progress if report else (lambda _label, _n: None)
+        progress("looking up identifiers", 0)
         pubmed: dict[str, Record | None] = {}
         if self.pubmed:
             pubmed = ledger.ask("pubmed", keys, lambda: self.pubmed.lookup(entries)) or {}
@@ -109,7 +111,7 @@ class LiveSources(Source):
         crossref: dict[str, Record | None] = {}
         if self.crossref:
             crossref = ledger.ask("crossref", with_doi, lambda: self.crossref.works(dois)) or {}
-        self.progress("looking up identifiers", len(entries) // 3)
+        progress("looking up identifiers", third)
         owner_says_no, datacite = self._route_misses(ledger, with_doi, doi_of, crossref)
         openalex = (
             (ledger.ask("openalex", with_doi, lambda: self.openalex.works(dois)) or {})
@@ -123,7 +125,7 @@ class LiveSources(Source):
             europepmc = (
                 ledger.ask("europepmc", [p.key for p in probes], lambda: self.europepmc.lookup(probes)) or {}
             )
-        self.progress("looking up identifiers", 2 * len(entries) // 3)
+        progress("looking up identifiers", third)
         merged: dict[str, list[Record]] = {}
         for entry in entries:
             doi = doi_of[entry.key]
@@ -148,7 +150,7 @@ class LiveSources(Source):
                 records[entry.key] = merge(merged[entry.key])
             elif self._absent(entry, doi_of[entry.key], owner_says_no, pubmed, ledger):
                 records[entry.key] = None
-        self.progress("looking up identifiers", len(entries))
+        progress("looking up identifiers", len(entries) - 2 * third)
         return Answer(
             records=records,
             answered={k: tuple(v) for k, v in ledger.answered.items() if v},
@@ -237,7 +239,7 @@ class LiveSources(Source):
                 break
         if best is not None and (best.doi or best.pmid):
             probe = Entry(key=entry.key, doi=best.doi, pmid=best.pmid)
-            answer = self.lookup_answer([probe])
+            answer = self.lookup_answer([probe], report=False)
             for name in answer.answered.get(entry.key, ()):
                 if name not in ledger.answered[entry.key]:
                     ledger.answered[entry.key].append(name)
