@@ -156,6 +156,7 @@ def test_identification_is_sent_but_kept_out_of_cache_keys_and_stored_requests(t
     # someone else's e-mail hits the same cache entry: the identity is not part of the key
     other = Http(tmp_path / "cache.sqlite", identity={"crossref": ({"mailto": "other@example.org"}, {})})
     assert other.get("crossref", URL, params={"q": "x"}).from_cache
+    assert Http(tmp_path / "cache.sqlite").get("crossref", URL, params={"q": "x"}).from_cache  # none at all
     assert b"person@example.org" not in (tmp_path / "cache.sqlite").read_bytes()
 
 
@@ -164,3 +165,25 @@ def test_redact_and_cache_location():
     assert default_cache_path({"CLAIMCHECK_CACHE": "off"}) is None
     assert default_cache_path({"CLAIMCHECK_CACHE_DIR": "/c"}) == Path("/c/http-cache.sqlite")
     assert default_cache_path({}).name == "http-cache.sqlite"
+
+
+@responses.activate
+def test_identification_in_posted_forms_is_kept_out_of_the_cache(tmp_path):
+    """E-utilities POSTs carry tool/email/api_key in the form body: ignored and redacted there too."""
+    responses.add("POST", "https://eutils.example/efetch.fcgi", body="<PubmedArticleSet/>")
+    secret = {"pubmed": ({"api_key": "zqx-key", "email": "zqx@example.org", "tool": "cc"}, {})}
+    http = Http(tmp_path / "c.sqlite", identity=secret)
+    http.post("pubmed", "https://eutils.example/efetch.fcgi", data={"db": "pubmed", "id": "1,2"})
+    assert "api_key=zqx-key" in responses.calls[0].request.body
+    other = Http(tmp_path / "c.sqlite", identity={"pubmed": ({"api_key": "another"}, {})})
+    assert other.post(
+        "pubmed", "https://eutils.example/efetch.fcgi", data={"db": "pubmed", "id": "1,2"}
+    ).from_cache
+    assert b"zqx" not in (tmp_path / "c.sqlite").read_bytes()
+
+
+def test_an_unusable_cache_directory_falls_back_to_memory(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    http = Http(blocker / "sub" / "cache.sqlite")
+    assert http.cache_path is None

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import random
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -199,12 +200,21 @@ class Http:
             "ignored_parameters": ignored,
             "match_headers": False,
             "expire_after": LIFETIMES["found"],
+            "key_fn": _key_without_identity,
         }
-        if cache_path is None:
-            self._session: requests.Session = requests_cache.CachedSession(backend="memory", **settings)
-        else:
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self._session = requests_cache.CachedSession(str(cache_path), backend="sqlite", **settings)
+        self.cache_path = cache_path
+        if cache_path is not None:
+            try:
+                cache_path.parent.mkdir(parents=True, exist_ok=True)
+                self._session: requests.Session = requests_cache.CachedSession(
+                    str(cache_path), backend="sqlite", **settings
+                )
+            except (OSError, sqlite3.Error) as exc:
+                # A read-only home (some CI runners) must not stop a run: cache for this run only.
+                log.warning("cannot use the HTTP cache at %s (%s); caching in memory", cache_path, exc)
+                self.cache_path = None
+        if self.cache_path is None:
+            self._session = requests_cache.CachedSession(backend="memory", **settings)
         self._session.headers["User-Agent"] = USER_AGENT
 
     def close(self) -> None:
@@ -398,6 +408,25 @@ class Http:
             cache_key=reply.cache_key,
             expires=datetime.now(UTC) + LIFETIMES.get(kind, LIFETIMES["found"]),
         )
+
+
+def _strip(query: str) -> str:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, v) for k, v in pairs if k.lower() not in SECRET_NAMES])
+
+
+def _key_without_identity(request: Any, **kwargs: Any) -> str:
+    """The cache key with identification removed entirely, not just blanked: a run with an
+    e-mail or key configured shares cache entries with one without."""
+    if isinstance(request, requests.PreparedRequest):
+        request = request.copy()
+        parts = urlsplit(request.url or "")
+        request.url = urlunsplit(parts._replace(query=_strip(parts.query)))
+        content_type = request.headers.get("Content-Type", "")
+        if request.body and "application/x-www-form-urlencoded" in content_type:
+            body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+            request.body = _strip(body)
+    return requests_cache.create_key(request, **kwargs)
 
 
 def _retry_after(value: str | None) -> float | None:
