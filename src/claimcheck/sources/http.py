@@ -281,13 +281,15 @@ class Http:
             kwargs["json"] = json_body
         lifetime = LIFETIMES.get(kind, LIFETIMES["found"])
         shown = redact(requests.Request(method, url, params=params or {}).prepare().url or url)
+        where = urlunsplit(urlsplit(url)._replace(query="", fragment=""))  # for messages: no query
         cached = self._session.request(method, url, only_if_cached=True, expire_after=lifetime, **kwargs)
         if getattr(cached, "from_cache", False) and cached.status_code in (200, 404):
             log.debug("cache hit %s %s", method, shown)
             return self._reply(source, cached, shown, True)
         state = self._state(source)
         policy = state.policy
-        attempt = 0
+        attempt = 0  # retries used (a connection failure uses up all but one)
+        tries = 0
         while True:
             now = time.monotonic()
             if state.down:
@@ -300,6 +302,7 @@ class Http:
             with state.slots:
                 self._pace(state)
                 self.sent[source] += 1
+                tries += 1
                 log.debug("%s %s (attempt %d)", method, shown, attempt + 1)
                 try:
                     response = self._session.request(
@@ -312,14 +315,14 @@ class Http:
                     )
                     problem = None
                 except requests.Timeout:
-                    response, problem = None, f"timed out after {policy.timeout:g}s ({shown})"
+                    response, problem = None, f"timed out after {policy.timeout:g}s ({where})"
                 except requests.ConnectionError as exc:
-                    response, problem = None, f"connection failed ({shown}): {type(exc).__name__}"
+                    response, problem = None, f"connection failed ({where}): {type(exc).__name__}"
                     # No network (or no such host) rarely heals within seconds: one retry only.
                     attempt = max(attempt, policy.retries - 1)
                 except requests.RequestException as exc:
-                    response, problem = None, f"request failed ({shown}): {type(exc).__name__}"
-            wait = policy.backoff * (2**attempt) * (0.5 + random.random() / 2)
+                    response, problem = None, f"request failed ({where}): {type(exc).__name__}"
+            wait = policy.backoff * (2 ** (tries - 1)) * (0.5 + random.random() / 2)
             if response is not None:
                 status = response.status_code
                 self._learn_rate(state, response.headers)
@@ -331,7 +334,7 @@ class Http:
                     return reply
                 if status == 429:
                     state.consecutive_429 += 1
-                    problem = f"HTTP 429 too many requests ({shown})"
+                    problem = f"HTTP 429 too many requests ({where})"
                     retry_after = _retry_after(response.headers.get("Retry-After"))
                     if retry_after is not None:
                         if retry_after > policy.retry_after_cap:
@@ -342,13 +345,13 @@ class Http:
                         state.cool_until = time.monotonic() + policy.cooldown
                         raise SourceUnavailable(source, problem + "; cooling down")
                 elif status >= 500:
-                    problem = f"HTTP {status} ({shown})"
+                    problem = f"HTTP {status} ({where})"
                 else:
-                    raise SourceUnavailable(source, f"HTTP {status} ({shown}): {_snippet(response.text)}")
+                    raise SourceUnavailable(source, f"HTTP {status} ({where}): {_snippet(response.text)}")
             if attempt >= policy.retries:
                 # Do not keep a run waiting on a source that just failed every retry: later
                 # requests to it fail at once with the same reason (the run is incomplete anyway).
-                state.down = f"{problem}; gave up after {attempt + 1} attempt(s)"
+                state.down = f"{problem}; gave up after {tries} attempt(s)"
                 raise SourceUnavailable(source, state.down)
             attempt += 1
             log.info("%s: %s; retrying in %.1fs", source, problem, wait)
