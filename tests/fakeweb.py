@@ -38,6 +38,7 @@ class Paper:
     corrected_by: str = ""
     #: The paper is itself a retraction notice of this DOI.
     retracts: str = ""
+    pmcid: str = ""
 
 
 def _words(text: str) -> set[str]:
@@ -137,6 +138,7 @@ class FakeWeb:
     def _doiorg(self, request: Request, rest: str) -> Response:
         prefix = rest.removeprefix("ra/")
         agencies = {p.doi.split("/")[0]: p.agency for p in self.papers}
+        agencies.setdefault("10.3280", "mEDRA")
         if prefix.startswith("10.9999"):
             return self._json([{"DOI": prefix, "status": "DOI does not exist"}])
         return self._json([{"DOI": prefix, "RA": agencies.get(prefix, "Crossref")}])
@@ -224,7 +226,14 @@ class FakeWeb:
         )
 
     def _idconv(self, request: Request, rest: str) -> Response:
-        return self._json({"status": "ok", "records": []})
+        records = []
+        for ident in request.args.get("ids", "").split(","):
+            paper = next((p for p in self.papers if p.pmcid and p.pmcid == ident), None)
+            if paper:
+                records.append({"pmcid": paper.pmcid, "pmid": paper.pmid, "doi": paper.doi})
+            else:
+                records.append({"pmcid": ident, "status": "error", "errmsg": "invalid article id"})
+        return self._json({"status": "ok", "records": records})
 
     # -- OpenAlex -------------------------------------------------------------------------------
 

@@ -180,3 +180,43 @@ def test_an_outage_leaves_a_found_record_undetermined_unless_it_is_retracted():
 def test_a_notice_does_not_retract_itself():
     notice = Record(**{**BASE.to_dict(), "updates": (Update(notices.RETRACTION, "10.1/x", "crossref"),)})
     assert _result(notice).status is ReferenceStatus.VERIFIED
+
+
+def test_pmcids_go_through_the_id_converter_and_other_agencies_are_not_judged(httpserver, tmp_path):
+    papers = [
+        Paper(
+            "10.1000/pmc.1",
+            "A study found by its PMCID only",
+            [("Author", "A")],
+            "Metabolism",
+            "2020",
+            pmid="40000001",
+            pmcid="PMC4000001",
+        ),
+        Paper(
+            "10.3280/medra.1",
+            "A paper registered with another agency",
+            [("Author", "A")],
+            "Rivista",
+            "2020",
+            agency="mEDRA",
+        ),
+    ]
+    fake = FakeWeb(papers)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(fake)
+    entries = [
+        Entry(key="pmc", pmcid="PMC4000001"),
+        Entry(key="medra", doi="10.3280/medra.1"),
+        Entry(key="badpmc", pmcid="PMC999"),
+    ]
+    answer = live(httpserver, tmp_path / "cache").lookup_answer(entries)
+    assert answer.records["pmc"].doi == "10.1000/pmc.1" and answer.records["pmc"].pmid == "40000001"
+    assert answer.records["badpmc"] is None  # PMC's own converter does not know it
+    # Crossref lacks the mEDRA DOI, OpenAlex and Europe PMC have it: the record is theirs ...
+    assert answer.records["medra"].doi == "10.3280/medra.1"
+    fake.papers = [papers[0]]
+    again = build_live_sources(env=environment(httpserver.url_for("").rstrip("/"), str(tmp_path / "other")))
+    missing = again.lookup_answer([Entry(key="medra", doi="10.3280/medra.1")])
+    # ... and when nobody has it, mEDRA cannot be asked: undetermined, never not-found.
+    assert "medra" not in missing.records
+    assert any("mEDRA" in reason for _, reason in missing.unavailable["medra"])

@@ -36,6 +36,8 @@ from claimcheck.sources.semanticscholar import SemanticScholarSource
 LIVE_NAMES = ("crossref", "pubmed", "openalex", "semanticscholar", "europepmc", "datacite", "doiorg")
 SEARCH_ORDER = ("crossref", "pubmed", "europepmc", "openalex", "semanticscholar")
 Progress = Callable[[str, int], None]
+#: How internal service names are shown (the ID converter is part of PubMed).
+_SHOWN = {"idconv": "pubmed", "doiorg": "doi.org"}
 
 
 def _has_id(entry: Entry) -> bool:
@@ -56,7 +58,7 @@ class _Ledger:
             result = call()
         except SourceUnavailable as exc:
             for key in keys:
-                self.unavailable[key].append((exc.source if exc.source != "idconv" else "pubmed", exc.reason))
+                self.unavailable[key].append((_SHOWN.get(exc.source, exc.source), exc.reason))
             return None
         for key in keys:
             if name not in self.answered[key]:
