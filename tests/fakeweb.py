@@ -48,7 +48,7 @@ def _words(text: str) -> set[str]:
 @dataclass
 class FakeWeb:
     papers: list[Paper]
-    #: service -> "503" | "timeout" | "garbage"
+    #: service -> "503" | "429" | "timeout" | "garbage"
     faults: dict[str, str] = field(default_factory=dict)
     hang: float = 2.0
     #: (service, method, path) of every request that reached the server
@@ -76,6 +76,8 @@ class FakeWeb:
         fault = self.faults.get(service)
         if fault == "503":
             return Response("Service Unavailable", status=503, content_type="text/plain")
+        if fault == "429":
+            return Response("Too Many Requests", status=429, headers={"Retry-After": "0"})
         if fault == "timeout":
             time.sleep(self.hang)
         if fault == "garbage":

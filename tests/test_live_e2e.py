@@ -249,6 +249,15 @@ def test_a_timeout_makes_the_run_incomplete(cli, project, web, env):
     assert "timed out" in " ".join(_report(done.stdout)["incomplete_reasons"])
 
 
+def test_429_beyond_the_retry_budget_makes_the_run_incomplete(cli, project, web, env):
+    web.faults["crossref"] = "429"
+    done = cli("check", project, "--format", "json", env=env)
+    assert done.returncode == 2
+    assert _statuses(done.stdout)["missing"] == "cannot-determine"
+    assert "HTTP 429" in " ".join(_report(done.stdout)["incomplete_reasons"])
+    assert web.count("crossref") == 2  # the first attempt and one retry, then no more asking
+
+
 def test_an_unparseable_reply_is_an_outage(cli, project, web, env):
     web.faults["openalex"] = "garbage"
     done = cli("check", project, "--format", "json", env=env)

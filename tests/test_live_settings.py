@@ -71,3 +71,10 @@ def test_progress_shows_only_on_a_terminal_and_only_after_a_moment():
     slow("looking up identifiers", 2)
     slow.close()
     assert "looking up identifiers" in terminal.getvalue()
+
+
+def test_the_notice_rules_are_explained(cli):
+    for code, name in (("R020", "retracted"), ("R021", "expression-of-concern"), ("R022", "corrected")):
+        done = cli("explain", code)
+        assert done.returncode == 0 and name in done.stdout
+        assert cli("explain", name).returncode == 0
