@@ -334,6 +334,7 @@ class FakeWeb:
 def environment(base: str, cache_dir: str) -> dict[str, str]:
     """Environment that points every service at the fake server, with test-fast HTTP settings."""
     env = {
+        "CLAIMCHECK_OFFLINE": "0",
         "CLAIMCHECK_CACHE_DIR": cache_dir,
         "CLAIMCHECK_HTTP_TIMEOUT": "0.5",
         "CLAIMCHECK_HTTP_RETRIES": "1",

@@ -317,6 +317,8 @@ def test_offline_asks_no_source(cli, project, web, env):
     assert web.log == []
     assert done.returncode == 2  # nothing locked, no local records: cannot be determined
     assert set(_statuses(done.stdout).values()) == {"cannot-determine"}
+    by_environment = cli("check", project, "--format", "json", env={**env, "CLAIMCHECK_OFFLINE": "1"})
+    assert web.log == [] and by_environment.returncode == 2
 
 
 def test_identification_stays_out_of_reports_and_lock(cli, project, web, env, httpserver):

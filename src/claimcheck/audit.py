@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,11 @@ class AuditOptions:
     live: Source | None = None
 
 
+def is_offline(options: AuditOptions) -> bool:
+    """--offline, or CLAIMCHECK_OFFLINE=1 (CI runners without network, test suites)."""
+    return options.offline or os.environ.get("CLAIMCHECK_OFFLINE", "").lower() in {"1", "true", "yes"}
+
+
 def lock_path(project: Project) -> Path:
     return project.root / project.config.lock_path
 
@@ -50,7 +56,7 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
     if lock is not None:
         local.add(lock.records.values())
     sources: list[Source] = [local] if len(local) else []
-    if not options.offline:
+    if not is_offline(options):
         if options.live is not None:
             sources.append(options.live)
         else:
@@ -108,7 +114,7 @@ def refresh_lock(project: Project, options: AuditOptions) -> tuple[AuditResult, 
     """Resolve every entry afresh, write the lock, and return the audit with what was skipped."""
     previous = load_lock(project)
     # Offline, the lock's own records are the only evidence; live, they would only echo the past.
-    sources = build_sources(project, options, previous if options.offline else None)
+    sources = build_sources(project, options, previous if is_offline(options) else None)
     resolutions = resolve(project.entries, sources)
     lock, skipped = build_lock(list(project.entries), resolutions, previous, now_iso())
     write_lock(lock_path(project), lock)
