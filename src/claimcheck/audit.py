@@ -28,8 +28,6 @@ class AuditOptions:
     refresh: bool = False
     #: Called as (label, entries done) while live sources work (a progress bar on a terminal).
     progress: Callable[[str, int], None] | None = None
-    #: The live sources to use instead of the configured ones (tests inject their own).
-    live: Source | None = None
 
 
 def is_offline(options: AuditOptions) -> bool:
@@ -57,12 +55,9 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
         local.add(lock.records.values())
     sources: list[Source] = [local] if len(local) else []
     if not is_offline(options):
-        if options.live is not None:
-            sources.append(options.live)
-        else:
-            from claimcheck.sources.router import build_live_sources
+        from claimcheck.sources.router import build_live_sources  # requests-cache only when needed
 
-            sources.append(build_live_sources(project.config.sources, progress=options.progress))
+        sources.append(build_live_sources(project.config.sources, progress=options.progress))
     return sources
 
 

@@ -42,9 +42,9 @@ class SourceSettings:
 
 
 def _value(name: str, key: str, toml: Mapping[str, Any], env: Mapping[str, str]) -> str:
-    for variable in (f"CLAIMCHECK_{name.upper()}_{key.upper()}",):
-        if env.get(variable):
-            return env[variable]
+    variable = f"CLAIMCHECK_{name.upper()}_{key.upper()}"
+    if env.get(variable):
+        return env[variable]
     if toml.get(key):
         return str(toml[key])
     if key in {"mailto", "email"} and env.get("CLAIMCHECK_EMAIL"):
