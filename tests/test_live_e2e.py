@@ -212,6 +212,7 @@ def test_unknown_doi_is_not_found_only_because_the_owning_agency_said_so(cli, pr
     # A DataCite DOI that Crossref lacks is not "not found": DataCite holds it.
     assert statuses["preprint"] == "verified"
     assert any(s == "datacite" for s, _, _ in web.log)
+    assert ("crossref", "GET", "works/10.48550/arxiv.2401.00001") not in web.log  # not Crossref's to deny
 
 
 def test_an_agency_outage_is_never_a_missing_paper(cli, project, web, env):

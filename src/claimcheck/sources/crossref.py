@@ -122,6 +122,10 @@ def parse_list(body: Any) -> list[Record]:
 class CrossrefSource(LiveSource):
     name = NAME
 
+    def work(self, doi: str) -> Record | None:
+        """GET /works/{doi}; None on Crossref's 404 ("Resource not found.", text/plain)."""
+        return self._fetch_one(doi)
+
     def _fetch_one(self, doi: str) -> Record | None:
         reply = self.http.get(NAME, f"{self.base_url}/works/{quote(doi, safe='/()')}")
         if reply.status == 404:
@@ -131,8 +135,12 @@ class CrossrefSource(LiveSource):
         except ValueError as exc:
             raise SourceUnavailable(NAME, f"unparseable reply: {exc}") from None
 
-    def works(self, dois: Sequence[str]) -> dict[str, Record | None]:
-        """Records by DOI; None for DOIs Crossref does not hold (each miss confirmed singly)."""
+    def works(self, dois: Sequence[str], confirm: bool = True) -> dict[str, Record | None]:
+        """Records by DOI; None for DOIs Crossref does not hold.
+
+        With `confirm`, each DOI a batch lacks is asked for singly; the router passes False and
+        confirms only DOIs whose prefix doi.org says is Crossref's (others are not its to deny).
+        """
         wanted = list(dict.fromkeys(d for d in dois if d))
         found: dict[str, Record | None] = {}
         batchable = [d for d in wanted if "," not in d]
@@ -156,7 +164,7 @@ class CrossrefSource(LiveSource):
                 self.http.set_lifetime(reply, "not-found")
         for doi in wanted:
             if doi not in found:
-                found[doi] = self._fetch_one(doi)
+                found[doi] = self._fetch_one(doi) if confirm else None
         return found
 
     def lookup(self, entries: Sequence[Entry]) -> dict[str, Record | None]:

@@ -112,7 +112,9 @@ class LiveSources(Source):
         dois = [doi_of[k] for k in with_doi]
         crossref: dict[str, Record | None] = {}
         if self.crossref:
-            crossref = ledger.ask("crossref", with_doi, lambda: self.crossref.works(dois)) or {}
+            crossref = (
+                ledger.ask("crossref", with_doi, lambda: self.crossref.works(dois, confirm=False)) or {}
+            )
         progress("looking up identifiers", third)
         owner_says_no, datacite = self._route_misses(ledger, with_doi, doi_of, crossref)
         openalex = (
@@ -180,8 +182,15 @@ class LiveSources(Source):
             agency = agencies.get(prefix)
             if agency is None:
                 continue
-            if agency == "" or (agency.lower() == "crossref" and self.crossref):
-                owner_says_no.add(doi)  # doi.org: no such DOI, or Crossref owns it and said no
+            if agency == "":
+                owner_says_no.add(doi)  # doi.org: no such DOI
+            elif agency.lower() == "crossref" and self.crossref:
+                # Crossref's prefix: its own 404 for the single work is the owner's "no".
+                record = ledger.ask("crossref", [key], lambda d=doi: self.crossref.work(d))
+                if record is not None:
+                    crossref[doi] = record  # the batch missed it (e.g. just registered)
+                elif not any(name == "crossref" for name, _ in ledger.unavailable[key]):
+                    owner_says_no.add(doi)
             elif agency.lower() == "datacite" and self.datacite:
                 to_datacite.append(key)
             else:
