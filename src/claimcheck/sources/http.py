@@ -303,7 +303,7 @@ class Http:
                 self._pace(state)
                 self.sent[source] += 1
                 tries += 1
-                log.debug("%s %s (attempt %d)", method, shown, attempt + 1)
+                log.debug("%s %s (attempt %d)", method, shown, tries)
                 try:
                     response = self._session.request(
                         method,
