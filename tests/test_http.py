@@ -187,3 +187,17 @@ def test_an_unusable_cache_directory_falls_back_to_memory(tmp_path):
     blocker.write_text("not a directory")
     http = Http(blocker / "sub" / "cache.sqlite")
     assert http.cache_path is None
+
+
+@responses.activate
+def test_a_status_check_does_not_accept_an_old_answer(tmp_path, monkeypatch):
+    """The kind's lifetime is also a maximum age on reading: a refresh sees new retractions."""
+    from claimcheck.sources import http as http_module
+
+    responses.add("GET", URL, json={"ok": 1})
+    http = client(tmp_path)
+    http.get("crossref", URL)
+    assert http.get("crossref", URL).from_cache  # a found record: reused
+    monkeypatch.setitem(http_module.LIFETIMES, "status", timedelta(0))
+    assert not http.get("crossref", URL, kind="status").from_cache  # older than a status check allows
+    assert len(responses.calls) == 2

@@ -220,3 +220,13 @@ def test_pmcids_go_through_the_id_converter_and_other_agencies_are_not_judged(ht
     # ... and when nobody has it, mEDRA cannot be asked: undetermined, never not-found.
     assert "medra" not in missing.records
     assert any("mEDRA" in reason for _, reason in missing.unavailable["medra"])
+
+
+def test_a_refresh_looks_identifiers_up_as_status_checks(httpserver, web, tmp_path):
+    refreshing = build_live_sources(
+        env=environment(httpserver.url_for("").rstrip("/"), str(tmp_path / "cache")), refresh=True
+    )
+    assert {a.lookup_kind for a in (refreshing.crossref, refreshing.pubmed, refreshing.openalex)} == {
+        "status"
+    }
+    assert live(httpserver, tmp_path / "cache").crossref.lookup_kind == "found"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claimcheck.lock import Lock, build_lock, read_lock, write_lock
@@ -57,7 +57,9 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
     if not is_offline(options):
         from claimcheck.sources.router import build_live_sources  # requests-cache only when needed
 
-        sources.append(build_live_sources(project.config.sources, progress=options.progress))
+        sources.append(
+            build_live_sources(project.config.sources, progress=options.progress, refresh=options.refresh)
+        )
     return sources
 
 
@@ -109,7 +111,8 @@ def refresh_lock(project: Project, options: AuditOptions) -> tuple[AuditResult, 
     """Resolve every entry afresh, write the lock, and return the audit with what was skipped."""
     previous = load_lock(project)
     # Offline, the lock's own records are the only evidence; live, they would only echo the past.
-    sources = build_sources(project, options, previous if is_offline(options) else None)
+    refreshing = replace(options, refresh=True)
+    sources = build_sources(project, refreshing, previous if is_offline(options) else None)
     resolutions = resolve(project.entries, sources)
     lock, skipped = build_lock(list(project.entries), resolutions, previous, now_iso())
     write_lock(lock_path(project), lock)

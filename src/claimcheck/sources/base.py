@@ -62,9 +62,7 @@ def lookup_answer(source: Source, entries: Sequence[Entry]) -> Answer:
         records = source.lookup(entries)
     except SourceUnavailable as exc:
         return Answer(
-            unavailable={
-                e.key: ((source.name, exc.reason),) for e in entries if e.doi or e.pmid or e.pmcid
-            }
+            unavailable={e.key: ((source.name, exc.reason),) for e in entries if e.doi or e.pmid or e.pmcid}
         )
     return Answer(records=records, answered={key: (source.name,) for key in records})
 

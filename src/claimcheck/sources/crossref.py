@@ -127,7 +127,7 @@ class CrossrefSource(LiveSource):
         return self._fetch_one(doi)
 
     def _fetch_one(self, doi: str) -> Record | None:
-        reply = self.http.get(NAME, f"{self.base_url}/works/{quote(doi, safe='/()')}")
+        reply = self.http.get(NAME, f"{self.base_url}/works/{quote(doi, safe='/()')}", kind=self.lookup_kind)
         if reply.status == 404:
             return None  # "Resource not found.": not a Crossref DOI (text/plain, not JSON)
         try:
@@ -150,6 +150,7 @@ class CrossrefSource(LiveSource):
                 NAME,
                 f"{self.base_url}/works",
                 params={"filter": ",".join(f"doi:{d}" for d in chunk), "rows": str(len(chunk))},
+                kind=self.lookup_kind,
             )
             if reply.status != 200:
                 raise SourceUnavailable(NAME, f"HTTP {reply.status} for a DOI batch")

@@ -85,7 +85,9 @@ class DataCiteSource(LiveSource):
     def works(self, dois: Sequence[str]) -> dict[str, Record | None]:
         found: dict[str, Record | None] = {}
         for doi in dict.fromkeys(d for d in dois if d):
-            reply = self.http.get(NAME, f"{self.base_url}/dois/{quote(doi, safe='/()')}")
+            reply = self.http.get(
+                NAME, f"{self.base_url}/dois/{quote(doi, safe='/()')}", kind=self.lookup_kind
+            )
             if reply.status == 404:
                 found[doi] = None
                 continue

@@ -109,7 +109,9 @@ class EuropePMCSource(LiveSource):
         records: list[Record] = []
         for start in range(0, len(terms), BATCH):
             chunk = terms[start : start + BATCH]
-            records += self._search(" OR ".join(f"({t})" for t in chunk), size=len(chunk) * 2, kind="found")
+            records += self._search(
+                " OR ".join(f"({t})" for t in chunk), size=len(chunk) * 2, kind=self.lookup_kind
+            )
         by_doi = {r.doi: r for r in records if r.doi}
         by_pmid = {r.pmid: r for r in records if r.pmid}
         return {

@@ -283,7 +283,11 @@ class Http:
         shown = redact(requests.Request(method, url, params=params or {}).prepare().url or url)
         where = urlunsplit(urlsplit(url)._replace(query="", fragment=""))  # for messages: no query
         cached = self._session.request(method, url, only_if_cached=True, expire_after=lifetime, **kwargs)
-        if getattr(cached, "from_cache", False) and cached.status_code in (200, 404):
+        if (
+            getattr(cached, "from_cache", False)
+            and cached.status_code in (200, 404)
+            and _fresh(cached, lifetime)
+        ):
             log.debug("cache hit %s %s", method, shown)
             return self._reply(source, cached, shown, True)
         state = self._state(source)
@@ -411,6 +415,17 @@ class Http:
             cache_key=reply.cache_key,
             expires=datetime.now(UTC) + LIFETIMES.get(kind, LIFETIMES["found"]),
         )
+
+
+def _fresh(response: Any, lifetime: timedelta) -> bool:
+    """Is a stored answer young enough for this kind of request? The kind's lifetime is also a
+    maximum age on reading: a status check (1 day) does not accept a record stored 20 days ago."""
+    created = getattr(response, "created_at", None)
+    if created is None:
+        return True
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return datetime.now(UTC) - created <= lifetime
 
 
 def _strip(query: str) -> str:

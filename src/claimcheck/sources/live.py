@@ -95,6 +95,9 @@ class LiveSource(Source):
     """An adapter over one web API: URLs in, records out, through the shared HTTP layer."""
 
     name = "live"
+    #: The cache lifetime of identifier look-ups: "found", or "status" when the run is a refresh
+    #: (the look-up then doubles as a check for new retractions, so old answers are not reused).
+    lookup_kind = "found"
 
     def __init__(self, http: Http, base_url: str | None = None) -> None:
         self.http = http

@@ -93,7 +93,9 @@ class OpenAlexSource(LiveSource):
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start : start + BATCH]
             if len(chunk) == 1:
-                reply = self.http.get(NAME, f"{self.base_url}/works/doi:{quote(chunk[0], safe='/()')}")
+                reply = self.http.get(
+                    NAME, f"{self.base_url}/works/doi:{quote(chunk[0], safe='/()')}", kind=self.lookup_kind
+                )
                 if reply.status == 404:
                     continue  # an HTML "404 Not Found" page: OpenAlex has no such DOI
                 try:
@@ -105,6 +107,7 @@ class OpenAlexSource(LiveSource):
                     NAME,
                     f"{self.base_url}/works",
                     params={"filter": "doi:" + "|".join(chunk), "per-page": str(len(chunk))},
+                    kind=self.lookup_kind,
                 )
                 if reply.status != 200:
                     raise SourceUnavailable(NAME, f"HTTP {reply.status} for a DOI batch")

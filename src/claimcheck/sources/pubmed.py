@@ -294,7 +294,8 @@ class PubMedSource(LiveSource):
         """efetch records by PMID, 200 per request; absent PMIDs are simply missing."""
         found: dict[str, Record] = {}
         for chunk in _chunks(list(dict.fromkeys(p for p in pmids if p)), BATCH):
-            text = self._call("efetch", {"db": "pubmed", "id": ",".join(chunk), "retmode": "xml"})
+            params = {"db": "pubmed", "id": ",".join(chunk), "retmode": "xml"}
+            text = self._call("efetch", params, kind=self.lookup_kind)
             try:
                 records = parse_efetch(text)
             except ValueError as exc:
@@ -314,7 +315,7 @@ class PubMedSource(LiveSource):
         pmids: list[str] = []
         for chunk in _chunks(list(dict.fromkeys(dois)), 100):
             term = " OR ".join(f'"{d}"[aid]' for d in chunk)
-            pmids += self.esearch(term, retmax=len(chunk) * 2)
+            pmids += self.esearch(term, retmax=len(chunk) * 2, kind=self.lookup_kind)
         return pmids
 
     def convert(self, ids: Sequence[str]) -> dict[str, dict[str, str]]:

@@ -71,7 +71,13 @@ class LiveSources(Source):
 
     name = "live"
 
-    def __init__(self, http: Http, settings: Mapping[str, SourceSettings], progress: Progress | None = None):
+    def __init__(
+        self,
+        http: Http,
+        settings: Mapping[str, SourceSettings],
+        progress: Progress | None = None,
+        refresh: bool = False,
+    ):
         self.http = http
         self.settings = dict(settings)
         self.progress = progress or (lambda _label, _n: None)
@@ -84,6 +90,10 @@ class LiveSources(Source):
         self.europepmc = EuropePMCSource(http, url.get("europepmc")) if "europepmc" in on else None
         self.datacite = DataCiteSource(http, url.get("datacite")) if "datacite" in on else None
         self.doiorg = DoiOrg(http, url.get("doiorg")) if "doiorg" in on else None
+        if refresh:  # a refresh re-checks notices: identifier answers older than a day are asked anew
+            for adapter in (self.crossref, self.pubmed, self.openalex, self.europepmc, self.datacite):
+                if adapter is not None:
+                    adapter.lookup_kind = "status"
 
     # -- the plain Source interface (used when a caller does not want per-entry outages) --------
 
@@ -273,6 +283,7 @@ def build_live_sources(
     env: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     http: Http | None = None,
+    refresh: bool = False,
 ) -> LiveSources:
     """The live sources with settings from the environment and `[sources.<name>]`."""
     config_sources = config_sources or {}
@@ -286,4 +297,4 @@ def build_live_sources(
         if settings["pubmed"].params.get("api_key"):  # NCBI allows 10 requests/s with a key
             policies["pubmed"] = replace(policies["pubmed"], interval=0.11)
         http = Http(default_cache_path(env), policies=policies, identity=identity)
-    return LiveSources(http, settings, progress)
+    return LiveSources(http, settings, progress, refresh=refresh)
