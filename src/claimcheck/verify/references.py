@@ -170,7 +170,10 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
             )
             finding = rules.finding("R003", message)
             return ReferenceResult(entry, ReferenceStatus.CANNOT_DETERMINE, resolution, (finding,))
-        message = f"no record found in {', '.join(resolution.sources)}"
+        printed = (("doi", entry.doi), ("PMID", entry.pmid), ("PMCID", entry.pmcid))
+        ident = next((f"{kind} {value}" for kind, value in printed if value), "")
+        what = f"no record of {ident}" if ident else "no record"
+        message = f"{what} found in {', '.join(resolution.sources)}"
         if resolution.candidates:
             closest = resolution.candidates[0]
             message += f"; closest candidate: {short_citation(closest.record)} ({_why_not(closest)})"
