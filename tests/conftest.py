@@ -15,6 +15,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
 SHARED = Path(os.environ.get("CLAIMCHECK_SHARED", REPO.parent / "shared"))
+# Tests never reach the real bibliographic services by accident: live sources are off unless a
+# test turns them on (the end-to-end tests pass CLAIMCHECK_OFFLINE=0 with a local server).
+os.environ.setdefault("CLAIMCHECK_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")

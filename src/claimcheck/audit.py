@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,9 +23,18 @@ from claimcheck.verify.references import verify_reference
 class AuditOptions:
     #: Local records files given on the command line (relative to the working directory).
     records: Sequence[Path] = field(default=())
-    #: Use no network source (there are none yet besides the lock and local records).
+    #: Use no network source: only the evidence lock and local records.
     offline: bool = False
     use_lock: bool = True
+    #: Resolve every entry live (ignoring the lock's resolutions) and rewrite the lock.
+    refresh: bool = False
+    #: Called as (label, entries done) while live sources work (a progress bar on a terminal).
+    progress: Callable[[str, int], None] | None = None
+
+
+def is_offline(options: AuditOptions) -> bool:
+    """--offline, or CLAIMCHECK_OFFLINE=1 (CI runners without network, test suites)."""
+    return options.offline or os.environ.get("CLAIMCHECK_OFFLINE", "").lower() in {"1", "true", "yes"}
 
 
 def lock_path(project: Project) -> Path:
@@ -36,7 +46,8 @@ def load_lock(project: Project) -> Lock | None:
 
 
 def build_sources(project: Project, options: AuditOptions, lock: Lock | None) -> list[Source]:
-    """Local records (command line, then claimcheck.toml), then the lock's own records."""
+    """Local records (command line, then claimcheck.toml), then the lock's own records, then the
+    live sources (unless offline). Pass lock=None to leave the lock's records out (a refresh)."""
     local = LocalSource()
     for path in options.records:
         local.add(read_records(path, display=str(path)))
@@ -44,7 +55,14 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
         local.add(read_records(project.root / name, display=name))
     if lock is not None:
         local.add(lock.records.values())
-    return [local] if len(local) else []
+    sources: list[Source] = [local] if len(local) else []
+    if not is_offline(options):
+        from claimcheck.sources.router import build_live_sources  # requests-cache only when needed
+
+        sources.append(
+            build_live_sources(project.config.sources, progress=options.progress, refresh=options.refresh)
+        )
+    return sources
 
 
 def _resolve_with_lock(project: Project, options: AuditOptions, lock: Lock | None) -> dict[str, Resolution]:
@@ -90,6 +108,8 @@ def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | 
 
 
 def run_audit(project: Project, options: AuditOptions) -> AuditResult:
+    if options.refresh:
+        return refresh_lock(project, options)[0]
     lock = load_lock(project) if options.use_lock else None
     return assemble(project, _resolve_with_lock(project, options, lock), lock)
 
@@ -97,7 +117,10 @@ def run_audit(project: Project, options: AuditOptions) -> AuditResult:
 def refresh_lock(project: Project, options: AuditOptions) -> tuple[AuditResult, list[str]]:
     """Resolve every entry afresh, write the lock, and return the audit with what was skipped."""
     previous = load_lock(project)
-    resolutions = resolve(project.entries, build_sources(project, options, previous))
+    # Offline, the lock's own records are the only evidence; live, they would only echo the past.
+    refreshing = replace(options, refresh=True)
+    sources = build_sources(project, refreshing, previous if is_offline(options) else None)
+    resolutions = resolve(project.entries, sources)
     lock, skipped = build_lock(list(project.entries), resolutions, previous, now_iso())
     write_lock(lock_path(project), lock)
     return assemble(project, resolutions, lock), skipped

@@ -25,6 +25,7 @@ from claimcheck.changed import narrow
 from claimcheck.errors import InputError
 from claimcheck.gate import FailOn, failures, parse_fail_on
 from claimcheck.model import AuditResult
+from claimcheck.progress import LiveProgress
 from claimcheck.project import BIBLIOGRAPHY, load_project
 from claimcheck.report import BINARY_FORMATS, FORMATS, SUFFIX_FORMATS, ReportOptions
 from claimcheck.report import github as github_report
@@ -148,6 +149,9 @@ def main() -> None:
 @click.option("--offline", is_flag=True, help="Use only the evidence lock and local records.")
 @click.option("--no-lock", is_flag=True, help="Ignore the evidence lock; resolve everything anew.")
 @click.option(
+    "--refresh", is_flag=True, help="Resolve every reference with the live sources and update the lock."
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
@@ -184,6 +188,7 @@ def check(
     records: tuple[Path, ...],
     offline: bool,
     no_lock: bool,
+    refresh: bool,
     fmt: str | None,
     output: Path | None,
     fail_on: tuple[str, ...],
@@ -211,9 +216,17 @@ def check(
             f"{len(project.entries)} of {narrowed.references_total} references",
             err=True,
         )
+    if refresh and offline:
+        _fail("--refresh resolves with the live sources; it cannot be combined with --offline")
     policy = policy or parse_fail_on(project.config.fail_on)
-    options = AuditOptions(records=records, offline=offline, use_lock=not no_lock)
-    result = run_audit(project, options)
+    progress = LiveProgress(total=len(project.entries))
+    options = AuditOptions(
+        records=records, offline=offline, use_lock=not no_lock, refresh=refresh, progress=progress
+    )
+    try:
+        result = run_audit(project, options)
+    finally:
+        progress.close()
     _emit(result, fmt, output, ReportOptions(fail_on=policy, base=git.prefix(project.root)))
     sys.exit(exit_code(result, policy))
 
@@ -233,15 +246,22 @@ def lint(project_dir: Path) -> None:
 @main.command()
 @project_argument
 @records_option
+@click.option("--offline", is_flag=True, help="Re-lock from local records and the lock's own records only.")
 @handle_errors
-def lock(project_dir: Path, records: tuple[Path, ...]) -> None:
+def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
     """Resolve every reference and write the evidence lock (claimcheck.lock).
 
     Commit the lock with the claims: `claimcheck check` then runs offline and gives the same
     verdicts on every machine.
     """
     project = load_project(project_dir)
-    _result, skipped = refresh_lock(project, AuditOptions(records=records))
+    progress = LiveProgress(total=len(project.entries))
+    try:
+        _result, skipped = refresh_lock(
+            project, AuditOptions(records=records, offline=offline, progress=progress)
+        )
+    finally:
+        progress.close()
     resolved = len(project.entries) - len(skipped)
     click.echo(f"wrote {project.config.lock_path}: {resolved} of {len(project.entries)} references resolved")
     for key in skipped:

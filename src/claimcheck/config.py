@@ -28,7 +28,7 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
     "lock": ("path",),
 }
 _ACCEPT_KEYS = ("code", "reason", "claim", "reference")
-_SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key")
+_SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 

@@ -18,7 +18,7 @@ from claimcheck.compare import (
 )
 from claimcheck.model import Candidate, Entry, Record, Resolution
 from claimcheck.normalize import fold, words
-from claimcheck.sources.base import Source, SourceUnavailable
+from claimcheck.sources.base import Source, lookup_answer, search_answer
 
 #: A title this long that matches exactly identifies the work on its own.
 _SPECIFIC_TITLE_WORDS = 4
@@ -93,32 +93,35 @@ def resolve(entries: Sequence[Entry], sources: Sequence[Source]) -> dict[str, Re
         pending = [e for e in entries if e.key not in resolved]
         if not pending:
             break
-        try:
-            found = source.lookup(pending)
-        except SourceUnavailable as exc:
-            for entry in pending:
-                if entry.doi or entry.pmid or entry.pmcid:
-                    problems[entry.key].append((source.name, exc.reason))
-            continue
-        for key, record in found.items():
-            asked[key].append(source.name)
+        answer = lookup_answer(source, pending)
+        for key, reasons in answer.unavailable.items():
+            problems[key].extend(reasons)
+        for key, names in answer.answered.items():
+            asked[key].extend(n for n in names if n not in asked[key])
+        for key, record in answer.records.items():
             if record is not None:
                 resolved[key] = Resolution(
-                    key=key, record=record, method="identifier", sources=(source.name,), resolved_at=now_iso()
+                    key=key,
+                    record=record,
+                    method="identifier",
+                    sources=answer.answered.get(key, (source.name,)),
+                    unavailable=tuple(problems[key]),
+                    resolved_at=now_iso(),
                 )
     for entry in entries:
         if entry.key in resolved:
             continue
         candidates: list[Candidate] = []
         for source in sources:
-            try:
-                records = source.search(entry)
-            except SourceUnavailable as exc:
-                problems[entry.key].append((source.name, exc.reason))
-                continue
-            if source.name not in asked[entry.key]:
-                asked[entry.key].append(source.name)
-            candidates += [assess(entry, record) for record in records]
+            answer = search_answer(source, entry)
+            problems[entry.key].extend(answer.unavailable.get(entry.key, ()))
+            for name in answer.answered.get(entry.key, ()):
+                if name not in asked[entry.key]:
+                    asked[entry.key].append(name)
+            assessed = [assess(entry, record) for record in answer.found]
+            candidates += assessed
+            if any(accept(entry, c) for c in assessed):
+                break  # an acceptable match: no need to ask (and pay) further sources
         ranked = _dedupe(candidates)
         best = next((c for c in ranked if accept(entry, c)), None)
         resolved[entry.key] = Resolution(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from claimcheck.model import Entry, Record
 
@@ -34,3 +35,44 @@ class Source(ABC):
     @abstractmethod
     def search(self, entry: Entry, limit: int = 10) -> list[Record]:
         """Records whose title, authors and year resemble the entry's, best first."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What asking a source found, entry by entry, with who answered and who could not.
+
+    A source made of several services (the live sources) answers for some entries and fails
+    for others; `unavailable` keeps those outages per entry so they are never read as absence.
+    """
+
+    records: dict[str, Record | None] = field(default_factory=dict)
+    #: key -> names of the services that answered about it
+    answered: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: key -> (service, reason) for every service that could not answer about it
+    unavailable: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: search results, best first (for `search_answer`)
+    found: tuple[Record, ...] = ()
+
+
+def lookup_answer(source: Source, entries: Sequence[Entry]) -> Answer:
+    """`source.lookup` as an Answer; sources that report per-entry outages override this."""
+    if hasattr(source, "lookup_answer"):
+        return source.lookup_answer(entries)
+    try:
+        records = source.lookup(entries)
+    except SourceUnavailable as exc:
+        return Answer(
+            unavailable={e.key: ((source.name, exc.reason),) for e in entries if e.doi or e.pmid or e.pmcid}
+        )
+    return Answer(records=records, answered={key: (source.name,) for key in records})
+
+
+def search_answer(source: Source, entry: Entry) -> Answer:
+    """`source.search` as an Answer for one entry."""
+    if hasattr(source, "search_answer"):
+        return source.search_answer(entry)
+    try:
+        found = source.search(entry)
+    except SourceUnavailable as exc:
+        return Answer(unavailable={entry.key: ((source.name, exc.reason),)})
+    return Answer(answered={entry.key: (source.name,)}, found=tuple(found))

@@ -24,6 +24,7 @@ from claimcheck.model import (
     ReferenceStatus,
     Resolution,
 )
+from claimcheck.sources import notices
 
 
 def short_citation(record: Record) -> str:
@@ -150,6 +151,14 @@ def field_findings(entry: Entry, record: Record) -> list[Finding]:
 
 def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
     record = resolution.record
+    retracted = record is not None and notices.RETRACTION in _notice_kinds(entry, record)
+    if record is not None and resolution.unavailable and not retracted:
+        # A record was found, but a source that could hold a notice about it did not answer:
+        # the status is unknown (only a retraction already seen is certain enough to report).
+        why = "; ".join(f"{name}: {reason}" for name, reason in resolution.unavailable)
+        message = f"found {short_citation(record)}, but could not check it everywhere: {why}"
+        finding = rules.finding("R003", message)
+        return ReferenceResult(entry, ReferenceStatus.CANNOT_DETERMINE, resolution, (finding,))
     if record is None:
         if resolution.unavailable or not resolution.sources:
             why = "; ".join(f"{name}: {reason}" for name, reason in resolution.unavailable)
@@ -161,7 +170,10 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
             )
             finding = rules.finding("R003", message)
             return ReferenceResult(entry, ReferenceStatus.CANNOT_DETERMINE, resolution, (finding,))
-        message = f"no record found in {', '.join(resolution.sources)}"
+        printed = (("doi", entry.doi), ("PMID", entry.pmid), ("PMCID", entry.pmcid))
+        ident = next((f"{kind} {value}" for kind, value in printed if value), "")
+        what = f"no record of {ident}" if ident else "no record"
+        message = f"{what} found in {', '.join(resolution.sources)}"
         if resolution.candidates:
             closest = resolution.candidates[0]
             message += f"; closest candidate: {short_citation(closest.record)} ({_why_not(closest)})"
@@ -178,4 +190,48 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
         return ReferenceResult(entry, ReferenceStatus.WRONG_WORK, resolution, (finding,))
     status = ReferenceStatus.METADATA_MISMATCH if findings else ReferenceStatus.VERIFIED
     suggestion = corrected_bibtex(entry, record) if findings else ""
-    return ReferenceResult(entry, status, resolution, tuple(findings), suggestion)
+    status, notice_findings = _notice_status(entry, record, status)
+    return ReferenceResult(entry, status, resolution, tuple(notice_findings + findings), suggestion)
+
+
+def _notice_kinds(entry: Entry, record: Record) -> set[str]:
+    """The notices that apply to the cited work; none when the entry cites a notice itself."""
+    if notices.is_retraction_notice(record):
+        return set()  # a retraction notice cited on purpose is no defect
+    return notices.kinds(record)
+
+
+def _describe(record: Record, kind: str) -> str:
+    details = []
+    for update in record.updates:
+        if update.kind == kind:
+            part = update.notice or "flagged"
+            if update.date:
+                part += f" ({update.date})"
+            details.append(f"{part} [{update.source}]")
+    if kind == notices.RETRACTION and notices.has_type(record.publication_types, notices.RETRACTED_TYPES):
+        details.append("publication type 'Retracted Publication'")
+    return "; ".join(dict.fromkeys(details))
+
+
+def _notice_status(
+    entry: Entry, record: Record, status: ReferenceStatus
+) -> tuple[ReferenceStatus, list[Finding]]:
+    """Retraction and expression of concern decide the status; a correction only when all else agrees."""
+    kinds = _notice_kinds(entry, record)
+    found: list[Finding] = []
+    if notices.RETRACTION in kinds:
+        message = f"the cited work was retracted: {_describe(record, notices.RETRACTION)}"
+        found.append(rules.finding("R020", message))
+        status = ReferenceStatus.RETRACTED
+    if notices.CONCERN in kinds:
+        message = f"an expression of concern was published: {_describe(record, notices.CONCERN)}"
+        found.append(rules.finding("R021", message))
+        if status is not ReferenceStatus.RETRACTED:
+            status = ReferenceStatus.EXPRESSION_OF_CONCERN
+    if notices.CORRECTION in kinds:
+        message = f"a correction was published: {_describe(record, notices.CORRECTION)}"
+        found.append(rules.finding("R022", message))
+        if status is ReferenceStatus.VERIFIED:
+            status = ReferenceStatus.CORRECTED
+    return status, found

@@ -1,0 +1,203 @@
+"""The HTTP layer: what is cached and for how long, retries, Retry-After, cool-down, secrets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import requests
+import responses
+
+from claimcheck.sources.base import SourceUnavailable
+from claimcheck.sources.http import Http, Policy, default_cache_path, redact
+
+URL = "https://api.example.org/works"
+
+
+class Sleeps(list):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def client(tmp_path: Path, sleeps: Sleeps | None = None, **policy) -> Http:
+    settings = {"retries": 2, "backoff": 0.01, "interval": 0.0, **policy}
+    identity = {"crossref": ({"mailto": "person@example.org"}, {"x-api-key": "k-123"})}
+    return Http(
+        tmp_path / "cache.sqlite",
+        policies={"crossref": Policy(**settings)},
+        identity=identity,
+        sleep=sleeps if sleeps is not None else Sleeps(),
+    )
+
+
+def expiry(http: Http, reply) -> datetime:
+    return http._session.cache.get_response(reply.cache_key).expires
+
+
+@responses.activate
+def test_a_found_record_is_reused_and_lives_long(tmp_path):
+    responses.add("GET", URL, json={"ok": 1})
+    http = client(tmp_path)
+    first = http.get("crossref", URL, params={"q": "a"})
+    second = http.get("crossref", URL, params={"q": "a"})
+    assert len(responses.calls) == 1 and second.from_cache and not first.from_cache
+    assert expiry(http, first) > datetime.now(UTC) + timedelta(days=20)
+    # a new client on the same cache file (the next run) asks nothing either
+    assert client(tmp_path).get("crossref", URL, params={"q": "a"}).from_cache
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_not_found_and_status_checks_live_short(tmp_path):
+    responses.add("GET", URL + "/missing", body="Resource not found.", status=404)
+    responses.add("GET", URL + "/status", json={})
+    http = client(tmp_path)
+    missing = http.get("crossref", URL + "/missing")
+    status = http.get("crossref", URL + "/status", kind="status")
+    assert missing.status == 404
+    for reply in (missing, status):
+        assert expiry(http, reply) < datetime.now(UTC) + timedelta(days=2)
+
+
+@responses.activate
+def test_a_partial_batch_is_shortened_to_the_not_found_lifetime(tmp_path):
+    responses.add("GET", URL, json={"items": []})
+    http = client(tmp_path)
+    reply = http.get("crossref", URL, params={"filter": "doi:10.1/a"})
+    http.set_lifetime(reply, "not-found")
+    assert expiry(http, reply) < datetime.now(UTC) + timedelta(days=2)
+
+
+@responses.activate
+def test_errors_are_retried_with_backoff_and_never_cached(tmp_path):
+    responses.add("GET", URL, status=503)
+    responses.add("GET", URL, status=502)
+    responses.add("GET", URL, json={"ok": 1})
+    sleeps = Sleeps()
+    http = client(tmp_path, sleeps)
+    assert http.get("crossref", URL).status == 200
+    assert len(responses.calls) == 3 and len(sleeps) == 2 and sleeps[1] > sleeps[0] * 0.9
+
+
+@responses.activate
+def test_5xx_beyond_the_retry_budget_is_an_outage_and_not_cached(tmp_path):
+    responses.add("GET", URL, status=500)
+    http = client(tmp_path, retries=1)
+    with pytest.raises(SourceUnavailable, match=r"HTTP 500.*gave up after 2"):
+        http.get("crossref", URL)
+    assert len(responses.calls) == 2
+    responses.replace("GET", URL, json={"ok": 1})
+    later = client(tmp_path)  # the next run: nothing bad was stored
+    assert later.get("crossref", URL).status == 200
+
+
+@responses.activate
+def test_a_source_that_failed_is_not_asked_again_in_the_same_run(tmp_path):
+    responses.add("GET", URL, status=503)
+    http = client(tmp_path, retries=0)
+    with pytest.raises(SourceUnavailable):
+        http.get("crossref", URL)
+    with pytest.raises(SourceUnavailable, match="earlier in this run"):
+        http.get("crossref", URL + "/other")
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_timeouts_and_connection_errors_are_outages(tmp_path):
+    responses.add("GET", URL, body=requests.Timeout("slow"))
+    http = client(tmp_path, retries=1)
+    with pytest.raises(SourceUnavailable, match="timed out"):
+        http.get("crossref", URL)
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_retry_after_is_honoured_up_to_the_cap(tmp_path):
+    responses.add("GET", URL, status=429, headers={"Retry-After": "2"})
+    responses.add("GET", URL, json={"ok": 1})
+    sleeps = Sleeps()
+    assert client(tmp_path, sleeps, retry_after_cap=5).get("crossref", URL).status == 200
+    assert sleeps == [2.0]
+
+
+@responses.activate
+def test_a_retry_after_beyond_the_cap_is_an_outage_at_once(tmp_path):
+    responses.add("GET", URL, status=429, headers={"Retry-After": "3600"})
+    sleeps = Sleeps()
+    with pytest.raises(SourceUnavailable, match="exceeds the cap"):
+        client(tmp_path, sleeps, retry_after_cap=5).get("crossref", URL)
+    assert len(responses.calls) == 1 and sleeps == []
+
+
+@responses.activate
+def test_repeated_429s_cool_the_source_down(tmp_path):
+    responses.add("GET", URL, status=429)
+    http = client(tmp_path, retries=5, cooldown_after=2, cooldown=60)
+    with pytest.raises(SourceUnavailable, match="cooling down"):
+        http.get("crossref", URL)
+    assert len(responses.calls) == 2
+    with pytest.raises(SourceUnavailable, match="cooling down"):
+        http.get("crossref", URL + "/next")
+    assert len(responses.calls) == 2  # not even asked during the cool-down
+
+
+@responses.activate
+def test_identification_is_sent_but_kept_out_of_cache_keys_and_stored_requests(tmp_path):
+    responses.add("GET", URL, json={"ok": 1})
+    http = client(tmp_path)
+    reply = http.get("crossref", URL, params={"q": "x"})
+    sent = responses.calls[0].request
+    assert "mailto=person%40example.org" in sent.url and sent.headers["x-api-key"] == "k-123"
+    assert "person" not in reply.url
+    stored = http._session.cache.get_response(reply.cache_key).request
+    assert "person@" not in stored.url and "person%40" not in stored.url
+    assert stored.headers.get("x-api-key") in (None, "REDACTED")
+    # someone else's e-mail hits the same cache entry: the identity is not part of the key
+    other = Http(tmp_path / "cache.sqlite", identity={"crossref": ({"mailto": "other@example.org"}, {})})
+    assert other.get("crossref", URL, params={"q": "x"}).from_cache
+    assert Http(tmp_path / "cache.sqlite").get("crossref", URL, params={"q": "x"}).from_cache  # none at all
+    assert b"person@example.org" not in (tmp_path / "cache.sqlite").read_bytes()
+
+
+def test_redact_and_cache_location():
+    assert redact("https://x.org/w?mailto=a@b.c&q=1&api_key=s") == "https://x.org/w?q=1"
+    assert default_cache_path({"CLAIMCHECK_CACHE": "off"}) is None
+    assert default_cache_path({"CLAIMCHECK_CACHE_DIR": "/c"}) == Path("/c/http-cache.sqlite")
+    assert default_cache_path({}).name == "http-cache.sqlite"
+
+
+@responses.activate
+def test_identification_in_posted_forms_is_kept_out_of_the_cache(tmp_path):
+    """E-utilities POSTs carry tool/email/api_key in the form body: ignored and redacted there too."""
+    responses.add("POST", "https://eutils.example/efetch.fcgi", body="<PubmedArticleSet/>")
+    secret = {"pubmed": ({"api_key": "zqx-key", "email": "zqx@example.org", "tool": "cc"}, {})}
+    http = Http(tmp_path / "c.sqlite", identity=secret)
+    http.post("pubmed", "https://eutils.example/efetch.fcgi", data={"db": "pubmed", "id": "1,2"})
+    assert "api_key=zqx-key" in responses.calls[0].request.body
+    other = Http(tmp_path / "c.sqlite", identity={"pubmed": ({"api_key": "another"}, {})})
+    assert other.post(
+        "pubmed", "https://eutils.example/efetch.fcgi", data={"db": "pubmed", "id": "1,2"}
+    ).from_cache
+    assert b"zqx" not in (tmp_path / "c.sqlite").read_bytes()
+
+
+def test_an_unusable_cache_directory_falls_back_to_memory(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    http = Http(blocker / "sub" / "cache.sqlite")
+    assert http.cache_path is None
+
+
+@responses.activate
+def test_a_status_check_does_not_accept_an_old_answer(tmp_path, monkeypatch):
+    """The kind's lifetime is also a maximum age on reading: a refresh sees new retractions."""
+    from claimcheck.sources import http as http_module
+
+    responses.add("GET", URL, json={"ok": 1})
+    http = client(tmp_path)
+    http.get("crossref", URL)
+    assert http.get("crossref", URL).from_cache  # a found record: reused
+    monkeypatch.setitem(http_module.LIFETIMES, "status", timedelta(0))
+    assert not http.get("crossref", URL, kind="status").from_cache  # older than a status check allows
+    assert len(responses.calls) == 2
