@@ -29,7 +29,6 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
 }
 _ACCEPT_KEYS = ("code", "reason", "claim", "reference")
 _SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url")
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
 @dataclass(frozen=True)
