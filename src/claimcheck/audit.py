@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claimcheck.accept import apply_acceptances
 from claimcheck.lock import Lock, build_lock, read_lock, write_lock
-from claimcheck.model import AuditResult, LockInfo, ReferenceStatus, Resolution
+from claimcheck.model import AuditResult, LockInfo, Record, ReferenceStatus, Resolution
 from claimcheck.project import Project
 from claimcheck.resolve import now_iso, resolve
 from claimcheck.sources.base import Source
@@ -49,12 +49,22 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
     """Local records (command line, then claimcheck.toml), then the lock's own records, then the
     live sources (unless offline). Pass lock=None to leave the lock's records out (a refresh)."""
     local = LocalSource()
+    seen: set[tuple[str, str]] = set()
+
+    def unseen(records: Iterable[Record]) -> Iterator[Record]:
+        # The lock holds copies of records the files also give: index each record once, or the
+        # copies crowd the search results and make re-locking depend on what was locked before.
+        for record in records:
+            if (record.source, record.id) not in seen:
+                seen.add((record.source, record.id))
+                yield record
+
     for path in options.records:
-        local.add(read_records(path, display=str(path)))
+        local.add(unseen(read_records(path, display=str(path))))
     for name in project.config.local_records:
-        local.add(read_records(project.root / name, display=name))
+        local.add(unseen(read_records(project.root / name, display=name)))
     if lock is not None:
-        local.add(lock.records.values())
+        local.add(unseen(lock.records.values()))
     sources: list[Source] = [local] if len(local) else []
     if not is_offline(options):
         from claimcheck.sources.router import build_live_sources  # requests-cache only when needed

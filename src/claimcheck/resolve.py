@@ -76,7 +76,9 @@ def accept(entry: Entry, candidate: Candidate) -> bool:
 def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
     seen: set[str] = set()
     unique = []
-    for candidate in sorted(candidates, key=lambda c: -c.score):
+    # Ties are broken by record identity so the same records always rank the same way.
+    ranked = sorted(candidates, key=lambda c: (-c.score, -c.title_similarity, c.record.source, c.record.id))
+    for candidate in ranked:
         identity = candidate.record.doi or candidate.record.pmid or fold(candidate.record.title)
         if identity not in seen:
             seen.add(identity)
