@@ -1,0 +1,105 @@
+"""Direction and negation: the evidence reports the opposite direction, no effect, or a
+non-significant result where the claim states an effect (C012, contradicted).
+
+Only sentences that are about what the claim is about count: a direction is compared on the
+words it governs ("reduced visceral adipose tissue"), and a sentence stating the claimed
+direction for the same outcome anywhere in the evidence clears the flag.
+"""
+
+from __future__ import annotations
+
+import re
+
+from claimcheck import rules
+from claimcheck.model import Finding
+from claimcheck.verify.checks import Context
+from claimcheck.verify.evidence import Sentence, stem, tokens
+
+UP = re.compile(r"\b(increas\w*|rais\w*|elevat\w*|enhanc\w*|stimulat\w*|promot\w*|boost\w*|higher|"
+                r"greater|gain\w*|ris(?:e|es|ing)|rose|augment\w*|more)\b", re.I)
+DOWN = re.compile(r"\b(decreas\w*|reduc\w*|lower\w*|declin\w*|suppress\w*|inhibit\w*|diminish\w*|"
+                  r"fall\w*|fell|drop\w*|attenuat\w*|less|fewer|loss|lost|shorten\w*|cut|halv\w*)\b", re.I)
+BETTER = re.compile(r"\b(improv\w*|benefi\w*|ameliorat\w*|alleviat\w*|protect\w*|restor\w*|normali[sz]\w*)\b",
+                    re.I)
+WORSE = re.compile(r"\b(worsen\w*|impair\w*|deteriorat\w*|exacerbat\w*|aggravat\w*|harm\w*)\b", re.I)
+NULL = re.compile(
+    r"\b(no (?:significant |statistically significant |meaningful |clinically \w+ )?(?:effect|difference|"
+    r"change|association|improvement|reduction|increase|benefit|evidence|impact|relationship|correlation|"
+    r"link)s?|not (?:statistically )?significant(?:ly)?|non-?significant(?:ly)?|did not|does not|do not|"
+    r"was not|were not|is not|are not|has not|have not|failed to|unaltered|unchanged|unaffected|"
+    r"neither|nor|none of|not associated|not related|no longer|without|cannot|can ?not|never|"
+    r"neutral|similar (?:in|between|to)|comparable)\b", re.I)
+_POLES = {"up": "down", "down": "up", "better": "worse", "worse": "better"}
+_GENERIC = {stem(w) for w in ("level", "levels", "patient", "group", "effect", "treatment", "mean", "change",
+                              "significant", "significantly", "study", "result", "baseline")}
+
+
+def _directions(text: str) -> list[tuple[str, set[str]]]:
+    """Each direction word with the content words around it (what it is said of)."""
+    found: list[tuple[str, set[str]]] = []
+    for name, pattern in (("up", UP), ("down", DOWN), ("better", BETTER), ("worse", WORSE)):
+        for match in pattern.finditer(text):
+            before = tokens(text[max(0, match.start() - 40) : match.start()])[-3:]
+            after = tokens(text[match.end() : match.end() + 60])[:5]
+            words = {w for w in before + after if not w[0].isdigit()} - _GENERIC
+            found.append((name, words))
+    return found
+
+
+def _relevant(ctx: Context, claim_words: set[str]) -> list[Sentence]:
+    chosen = []
+    for sentence in ctx.top[:3]:
+        shared = claim_words & set(tokens(sentence.text))
+        if len(shared) >= 2:
+            chosen.append(sentence)
+    return chosen
+
+
+def check(ctx: Context) -> list[Finding]:
+    claim = ctx.claim_text
+    claim_words = {w for w in tokens(claim) if not w[0].isdigit()} - _GENERIC
+    relevant = _relevant(ctx, claim_words)
+    if not relevant:
+        return []
+    claim_null = NULL.search(claim) is not None
+    claim_dirs = _directions(claim)
+    # No effect where the claim states one.
+    if not claim_null and claim_dirs:
+        best = relevant[0]
+        null = NULL.search(best.text)
+        affirmed = any(
+            name == claim_name and words & claim_object
+            for sentence in relevant
+            if not NULL.search(sentence.text)
+            for name, words in _directions(sentence.text)
+            for claim_name, claim_object in claim_dirs
+        )
+        if null and not affirmed:
+            return [rules.finding(
+                "C012",
+                f"the claim states an effect, but the evidence reports '{null.group(0)}'",
+                reference=ctx.key, evidence=ctx.quote([best]))]
+    # The opposite direction for the same outcome.
+    if claim_null:
+        return []
+    for claim_name, claim_object in claim_dirs:
+        if not claim_object:
+            continue
+        same = opposite = None
+        for sentence in relevant:
+            if NULL.search(sentence.text):
+                continue
+            for name, words in _directions(sentence.text):
+                if not words & claim_object:
+                    continue
+                if name == claim_name:
+                    same = sentence
+                elif name == _POLES[claim_name]:
+                    opposite = opposite or sentence
+        if opposite is not None and same is None:
+            return [rules.finding(
+                "C012",
+                f"the claim says {claim_name}, the evidence reports the opposite direction "
+                f"({_POLES[claim_name]}) for the same outcome",
+                reference=ctx.key, evidence=ctx.quote([opposite]))]
+    return []
