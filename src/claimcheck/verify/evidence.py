@@ -24,7 +24,21 @@ _LABEL = re.compile(
 )
 #: Abbreviations after which a full stop does not end a sentence.
 _NO_BREAK = (
-    "vs", "e.g", "i.e", "et al", "approx", "fig", "no", "ref", "dr", "mr", "ms", "st", "ca", "cf", "resp",
+    "vs",
+    "e.g",
+    "i.e",
+    "et al",
+    "approx",
+    "fig",
+    "no",
+    "ref",
+    "dr",
+    "mr",
+    "ms",
+    "st",
+    "ca",
+    "cf",
+    "resp",
 )
 _BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
 _ELISION = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]|\[[^\]]*(?:\.\.\.|…)\]")
@@ -96,19 +110,35 @@ def record_sentences(record: Record) -> tuple[Sentence, ...]:
 
 # --- tokens ---------------------------------------------------------------------------------------
 
-_STOP = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "without", "and", "or", "but", "as", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "their", "there", "which", "who", "whom", "whose", "what", "when", "where", "while", "than", "then", "such", "can", "could", "may", "might", "will", "would", "should", "shall", "has", "have", "had", "do", "does", "did", "not", "no", "nor", "also", "into", "onto", "over", "under", "about", "after", "before", "between", "during", "through", "per", "via", "both", "each", "other", "more", "most", "less", "least", "very", "much", "many", "some", "any", "all", "only", "own", "same", "so", "too", "just", "our", "we", "they", "he", "she", "his", "her", "them", "us", "i", "you", "your", "one", "two", "three", "who's", "it's", "based", "using", "used", "use", "shown", "show", "shows", "showed", "study", "studies"]
-)
+_STOP_WORDS = """
+    a an the of in on at to for from by with without and or but as is are was were be been being this
+    that these those it its their there which who whom whose what when where while than then such can
+    could may might will would should shall has have had do does did not no nor also into onto over
+    under about after before between during through per via both each other more most less least very
+    much many some any all only own same so too just our we they he she his her them us i you your one
+    two three who's it's based using used use shown show shows showed study studies
+"""
+_STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?")
 
 #: Abbreviations health writing uses interchangeably with their expansions.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "vat": ("visceral adipose tissue", "visceral fat", "visceral adiposity"),
-    "hba1c": ("glycated haemoglobin", "glycated hemoglobin", "hemoglobin a1c", "haemoglobin a1c",
-              "glycosylated hemoglobin", "a1c"),
+    "hba1c": (
+        "glycated haemoglobin",
+        "glycated hemoglobin",
+        "hemoglobin a1c",
+        "haemoglobin a1c",
+        "glycosylated hemoglobin",
+        "a1c",
+    ),
     "gh": ("growth hormone",),
-    "ghrh": ("growth hormone-releasing hormone", "growth hormone-releasing factor", "ghrf",
-             "gh-releasing hormone"),
+    "ghrh": (
+        "growth hormone-releasing hormone",
+        "growth hormone-releasing factor",
+        "ghrf",
+        "gh-releasing hormone",
+    ),
     "glp-1": ("glucagon-like peptide-1", "glp-1r"),
     "gip": ("glucose-dependent insulinotropic polypeptide", "gipr", "gip-r"),
     "t2dm": ("type 2 diabetes", "t2d", "type 2 diabetes mellitus"),
@@ -124,8 +154,23 @@ def stem(word: str) -> str:
     w = word.lower()
     if len(w) <= 4 or not w.isalpha():
         return w
-    for suffix in ("ations", "ation", "ments", "ment", "ities", "ity", "ness", "ing", "ies", "ied",
-                   "ed", "es", "ly", "s", "e"):
+    for suffix in (
+        "ations",
+        "ation",
+        "ments",
+        "ment",
+        "ities",
+        "ity",
+        "ness",
+        "ing",
+        "ies",
+        "ied",
+        "ed",
+        "es",
+        "ly",
+        "s",
+        "e",
+    ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
     return w
@@ -162,8 +207,9 @@ class BM25Retriever:
 
     name = "bm25"
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, number_boost: float = 1.5,
-                 entity_boost: float = 1.0) -> None:
+    def __init__(
+        self, k1: float = 1.2, b: float = 0.75, number_boost: float = 1.5, entity_boost: float = 1.0
+    ) -> None:
         self.k1, self.b = k1, b
         self.number_boost, self.entity_boost = number_boost, entity_boost
 

@@ -38,8 +38,9 @@ class Context:
         """The best-ranked sentences that share at least one word with the claim."""
         return tuple(s.sentence for s in self.ranked if s.score > 0)
 
-    def quote(self, sentences: tuple[Sentence, ...] | list[Sentence] | None = None, limit: int = 3
-              ) -> tuple[str, ...]:
+    def quote(
+        self, sentences: tuple[Sentence, ...] | list[Sentence] | None = None, limit: int = 3
+    ) -> tuple[str, ...]:
         chosen = list(self.top if sentences is None else sentences)[:limit]
         return tuple(s.quoted() for s in chosen)
 

@@ -15,12 +15,21 @@ from claimcheck.model import Finding
 from claimcheck.verify.checks import Context
 from claimcheck.verify.evidence import Sentence, stem, tokens
 
-UP = re.compile(r"\b(increas\w*|rais\w*|elevat\w*|enhanc\w*|stimulat\w*|promot\w*|boost\w*|higher|"
-                r"greater|gain\w*|ris(?:e|es|ing)|rose|augment\w*|more)\b", re.I)
-DOWN = re.compile(r"\b(decreas\w*|reduc\w*|lower\w*|declin\w*|suppress\w*|inhibit\w*|diminish\w*|"
-                  r"fall\w*|fell|drop\w*|attenuat\w*|less|fewer|loss|lost|shorten\w*|cut|halv\w*)\b", re.I)
-BETTER = re.compile(r"\b(improv\w*|benefi\w*|ameliorat\w*|alleviat\w*|protect\w*|restor\w*|normali[sz]\w*)\b",
-                    re.I)
+#: Changes in amount only: "enhance", "promote" or "stimulate" say too little about which way a
+#: measured outcome moved to set against a claim.
+UP = re.compile(
+    r"\b(increas\w*|rais(?:e|es|ed|ing)|elevat\w*|higher|gain\w*|ris(?:e|es|ing)|rose|"
+    r"augment\w*)\b",
+    re.I,
+)
+DOWN = re.compile(
+    r"\b(decreas\w*|reduc\w*|lower(?:s|ed|ing)?|declin\w*|diminish\w*|fall\w*|fell|"
+    r"drop\w*|loss|lost|shorten\w*|halv\w*)\b",
+    re.I,
+)
+BETTER = re.compile(
+    r"\b(improv\w*|benefi\w*|ameliorat\w*|alleviat\w*|protect\w*|restor\w*|normali[sz]\w*)\b", re.I
+)
 WORSE = re.compile(r"\b(worsen\w*|impair\w*|deteriorat\w*|exacerbat\w*|aggravat\w*|harm\w*)\b", re.I)
 NULL = re.compile(
     r"\b(no (?:significant |statistically significant |meaningful |clinically \w+ )?(?:effect|difference|"
@@ -28,21 +37,44 @@ NULL = re.compile(
     r"link)s?|not (?:statistically )?significant(?:ly)?|non-?significant(?:ly)?|did not|does not|do not|"
     r"was not|were not|is not|are not|has not|have not|failed to|unaltered|unchanged|unaffected|"
     r"neither|nor|none of|not associated|not related|no longer|without|cannot|can ?not|never|"
-    r"neutral|similar (?:in|between|to)|comparable)\b", re.I)
+    r"neutral|similar (?:in|between|to)|comparable)\b",
+    re.I,
+)
 _POLES = {"up": "down", "down": "up", "better": "worse", "worse": "better"}
-_GENERIC = {stem(w) for w in ("level", "levels", "patient", "group", "effect", "treatment", "mean", "change",
-                              "significant", "significantly", "study", "result", "baseline")}
+_GENERIC = {
+    stem(w)
+    for w in (
+        "level",
+        "levels",
+        "patient",
+        "group",
+        "effect",
+        "treatment",
+        "mean",
+        "change",
+        "significant",
+        "significantly",
+        "study",
+        "result",
+        "baseline",
+    )
+}
+
+
+_PASSIVE_TAIL = re.compile(r"\s*(?:by|in|from|at|to|significantly|[,.;:()]|$)", re.I)
 
 
 def _directions(text: str) -> list[tuple[str, set[str]]]:
-    """Each direction word with the content words around it (what it is said of)."""
+    """Each direction word with what it is said of: the words after it ("reduced VAT"), and the
+    words before it when it closes a phrase ("VAT decreased by 15%")."""
     found: list[tuple[str, set[str]]] = []
-    for name, pattern in (("up", UP), ("down", DOWN), ("better", BETTER), ("worse", WORSE)):
-        for match in pattern.finditer(text):
-            before = tokens(text[max(0, match.start() - 40) : match.start()])[-3:]
-            after = tokens(text[match.end() : match.end() + 60])[:5]
-            words = {w for w in before + after if not w[0].isdigit()} - _GENERIC
-            found.append((name, words))
+    for part in re.split(r"(?<=[.;])\s+", text):
+        for name, pattern in (("up", UP), ("down", DOWN), ("better", BETTER), ("worse", WORSE)):
+            for match in pattern.finditer(part):
+                words = tokens(part[match.end() : match.end() + 50])[:4]
+                if _PASSIVE_TAIL.match(part[match.end() :]):
+                    words += tokens(part[max(0, match.start() - 30) : match.start()])[-2:]
+                found.append((name, {w for w in words if not w[0].isdigit()} - _GENERIC))
     return found
 
 
@@ -65,20 +97,29 @@ def check(ctx: Context) -> list[Finding]:
     claim_dirs = _directions(claim)
     # No effect where the claim states one.
     if not claim_null and claim_dirs:
-        best = relevant[0]
-        null = NULL.search(best.text)
+        claim_object = set().union(*(words for _, words in claim_dirs))
+        nulls = [
+            (s, m)
+            for s in relevant
+            if (m := NULL.search(s.text)) and len(claim_object & set(tokens(s.text))) >= 1
+        ]
         affirmed = any(
             name == claim_name and words & claim_object
             for sentence in relevant
             if not NULL.search(sentence.text)
             for name, words in _directions(sentence.text)
-            for claim_name, claim_object in claim_dirs
+            for claim_name, _ in claim_dirs
         )
-        if null and not affirmed:
-            return [rules.finding(
-                "C012",
-                f"the claim states an effect, but the evidence reports '{null.group(0)}'",
-                reference=ctx.key, evidence=ctx.quote([best]))]
+        if nulls and not affirmed:
+            sentence, null = nulls[0]
+            return [
+                rules.finding(
+                    "C012",
+                    f"the claim states an effect, but the evidence reports '{null.group(0)}'",
+                    reference=ctx.key,
+                    evidence=ctx.quote([sentence]),
+                )
+            ]
     # The opposite direction for the same outcome.
     if claim_null:
         return []
@@ -97,9 +138,13 @@ def check(ctx: Context) -> list[Finding]:
                 elif name == _POLES[claim_name]:
                     opposite = opposite or sentence
         if opposite is not None and same is None:
-            return [rules.finding(
-                "C012",
-                f"the claim says {claim_name}, the evidence reports the opposite direction "
-                f"({_POLES[claim_name]}) for the same outcome",
-                reference=ctx.key, evidence=ctx.quote([opposite]))]
+            return [
+                rules.finding(
+                    "C012",
+                    f"the claim says {claim_name}, the evidence reports the opposite direction "
+                    f"({_POLES[claim_name]}) for the same outcome",
+                    reference=ctx.key,
+                    evidence=ctx.quote([opposite]),
+                )
+            ]
     return []

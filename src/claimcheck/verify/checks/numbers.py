@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from claimcheck import rules
 from claimcheck.model import Finding
 from claimcheck.verify.checks import Context
-from claimcheck.verify.evidence import Sentence, tokens
+from claimcheck.verify.evidence import Sentence, expand, tokens
 
 _NUM = r"[-−–]?\s?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−–]?\s?\d+(?:\.\d+)?"
 _DASH = r"\s*(?:-|–|—|to|and)\s*"
@@ -26,16 +26,28 @@ _APPROX = r"approximately|about|around|roughly|nearly|almost|~|≈|some"
 _BOUND = rf"(?P<bound>{_LOWER_BOUND}|{_UPPER_BOUND}|{_APPROX})?\s*"
 
 _WEEKS_PER = {
-    "day": 1 / 7, "d": 1 / 7, "days": 1 / 7,
-    "week": 1.0, "weeks": 1.0, "wk": 1.0, "wks": 1.0,
-    "month": 52 / 12, "months": 52 / 12, "mo": 52 / 12,
-    "year": 52.0, "years": 52.0, "yr": 52.0, "yrs": 52.0,
+    "day": 1 / 7,
+    "d": 1 / 7,
+    "days": 1 / 7,
+    "week": 1.0,
+    "weeks": 1.0,
+    "wk": 1.0,
+    "wks": 1.0,
+    "month": 52 / 12,
+    "months": 52 / 12,
+    "mo": 52 / 12,
+    "year": 52.0,
+    "years": 52.0,
+    "yr": 52.0,
+    "yrs": 52.0,
 }
 _DURATION_UNIT = r"(?P<unit>days?|d|weeks?|wks?|wk|months?|mo|years?|yrs?|yr)"
 _DOSE_UNIT = r"(?P<unit>mg|µg|μg|mcg|microg|ng|g|IU|units?)(?P<per>\s*/\s*kg|\s*kg\(-1\))?(?![/A-Za-z])"
 _LEVEL_UNIT = r"(?P<unit>mg\s*/\s*d[lL]|mmol\s*/\s*L|cm\(2\)|cm2|cm²|kg/m2|kg|cm|mm\s?Hg|pg/mL|ng/mL)"
-_PEOPLE = (r"(?P<unit>patients|participants|subjects|adults|men|women|people|persons|individuals|"
-           r"children|volunteers|cases|mice|rats)")
+_PEOPLE = (
+    r"(?P<unit>patients|participants|subjects|adults|men|women|people|persons|individuals|"
+    r"children|volunteers|cases|mice|rats)"
+)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("fold", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*-?{_DASH}(?P<b>{_NUM})\s*-?\s*fold", re.I)),
@@ -48,7 +60,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dose", re.compile(rf"{_BOUND}(?P<a>{_NUM}){_DASH}(?P<b>{_NUM})\s*{_DOSE_UNIT}", re.I)),
     ("dose", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*-?\s*{_DOSE_UNIT}", re.I)),
     ("level", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*{_LEVEL_UNIT}", re.I)),
-    ("count", re.compile(rf"{_BOUND}(?P<a>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+(?:[\w-]+\s+){{0,4}}?{_PEOPLE}\b", re.I)),
+    (
+        "count",
+        re.compile(rf"{_BOUND}(?P<a>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+(?:[\w-]+\s+){{0,4}}?{_PEOPLE}\b", re.I),
+    ),
     ("count", re.compile(r"\bn\s*=\s*(?P<a>\d+)", re.I)),
 ]
 #: A number that is part of a name ("GLP-1", "COVID-19", "type 2", "phase 3", "R0") or a year.
@@ -59,8 +74,20 @@ _NAME_NUMBER = re.compile(
 )
 _PLAIN = re.compile(r"(?<![\w.,/])(?P<a>\d+(?:\.\d+)?)(?![\w%]|\.\d)")
 _WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "twelve": 12, "twenty": 20, "fifty": 50, "hundred": 100, "half": 50,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "twenty": 20,
+    "fifty": 50,
+    "hundred": 100,
+    "half": 50,
 }
 
 
@@ -128,7 +155,7 @@ def extract(text: str) -> list[Quantity]:
             bound = _bound(groups.get("bound"))
             if kind == "duration" and (groups.get("bound") or "").lower() == "over":
                 bound = ""  # "over 26 weeks" is a period, not a lower bound
-            if kind == "percent" and re.match(r"\s*(?:CI|confidence|credible)\b", text[match.end():]):
+            if kind == "percent" and re.match(r"\s*(?:CI|confidence|credible)\b", text[match.end() :]):
                 taken.append((match.start(), match.end()))
                 continue
             decimals = max(_decimals(groups["a"]), _decimals(groups.get("b") or ""))
@@ -158,8 +185,9 @@ def _supports(claim: Quantity, evidence: Quantity) -> bool:
         return evidence.bound != ">" and (evidence.low <= claim.high or _close(evidence.high, claim.high))
     if evidence.bound in "<>" and evidence.bound:
         return False
-    covers = evidence.low <= claim.low + _slack(claim, approximate) and \
-        evidence.high >= claim.high - _slack(claim, approximate)
+    covers = evidence.low <= claim.low + _slack(claim, approximate) and evidence.high >= claim.high - _slack(
+        claim, approximate
+    )
     if evidence.low == evidence.high:
         return _close(claim.low, evidence.low, approximate) and _close(claim.high, evidence.high, approximate)
     return covers
@@ -175,21 +203,62 @@ def _endpoints_reported(claim: Quantity, evidence: list[Quantity]) -> bool:
         return False
     approximate = claim.bound == "~"
     ends = [claim.low, claim.high]
-    return all(any(_close(end, e.low, approximate) or _close(end, e.high, approximate) for e in evidence)
-               for end in ends)
+    return all(
+        any(_close(end, e.low, approximate) or _close(end, e.high, approximate) for e in evidence)
+        for end in ends
+    )
 
 
-def _more_precise(claim: Quantity, evidence: list[Quantity]) -> Quantity | None:
-    for e in evidence:
-        if claim.decimals > e.decimals and claim.low == claim.high and e.low == e.high:
-            if round(claim.low, e.decimals) == round(e.low, e.decimals) and claim.low != e.low:
-                return e
-    return None
+def _over_precise(claim: Quantity, evidence: Quantity) -> bool:
+    """'15.27%' where the source says '15%': agreeing once rounded, but claiming more precision."""
+    if claim.low != claim.high or evidence.low != evidence.high or claim.decimals <= evidence.decimals:
+        return False
+    return round(claim.low, evidence.decimals) == round(evidence.low, evidence.decimals) and round(
+        claim.low, claim.decimals
+    ) != round(evidence.low, claim.decimals)
+
+
+def _near_words(text: str, q: Quantity) -> set[str]:
+    """The content words within a few words of a figure (what the figure is a figure of)."""
+    at = text.find(q.text)
+    if at < 0:
+        return set()
+    before = _RAW_WORD.findall(text[max(0, at - 60) : at])[-6:]
+    after = _RAW_WORD.findall(text[at + len(q.text) : at + len(q.text) + 40])[:4]
+    return {w for w in tokens(expand(" ".join(before + after))) if not w[0].isdigit()} - _VAGUE
+
+
+_RAW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_VAGUE = {
+    "reduction",
+    "reduc",
+    "decreas",
+    "increas",
+    "chang",
+    "mean",
+    "group",
+    "level",
+    "patient",
+    "by",
+    "week",
+    "treatment",
+    "effect",
+    "total",
+    "compar",
+    "vs",
+    "over",
+    "period",
+}
 
 
 _KIND_NAMES = {
-    "percent": "percentage", "fold": "fold change", "duration": "duration", "dose": "dose",
-    "level": "measured level", "count": "number of participants", "number": "figure",
+    "percent": "percentage",
+    "fold": "fold change",
+    "duration": "duration",
+    "dose": "dose",
+    "level": "measured level",
+    "count": "number of participants",
+    "number": "figure",
 }
 
 
@@ -222,48 +291,75 @@ def check(ctx: Context) -> list[Finding]:
     for q in claim_quantities:
         if q.kind == "number":
             if not _plain_number_reported(q.low, ctx.record_text):
-                findings.append(rules.finding(
-                    "C011",
-                    f"the claim's figure '{q.describe()}' does not appear in the cited abstract"
-                    f"{ctx.incomplete_note}",
-                    reference=ctx.key, evidence=ctx.quote()))
+                findings.append(
+                    rules.finding(
+                        "C011",
+                        f"the claim's figure '{q.describe()}' does not appear in the cited abstract"
+                        f"{ctx.incomplete_note}",
+                        reference=ctx.key,
+                        evidence=ctx.quote(),
+                    )
+                )
             continue
         candidates = _with_kind(q.kind, ctx.sentences)
         if q.kind == "count":
             candidates += [(s, e) for s, e in _with_kind("number", ctx.sentences)]
-        if any(_supports(q, e) for _, e in candidates):
+        # Figures near the same words as the claim's figure ("HbA1c by >2%", not "weight by >10%").
+        near = _near_words(ctx.claim_text, q)
+        contextual = [(s, e) for s, e in candidates if near & _near_words(s.text, e)] or candidates
+        supporting = [e for _, e in contextual if _supports(q, e)]
+        precise = next((e for e in supporting if _over_precise(q, e)), None)
+        if supporting and precise is None:
             continue
-        if _endpoints_reported(q, [e for _, e in candidates]):
+        if precise is None and _endpoints_reported(q, [e for _, e in contextual]):
             continue
+        if precise is not None:
+            sentence = next(s for s, e in contextual if e is precise)
+            findings.append(
+                rules.finding(
+                    "C010",
+                    f"the claim gives '{q.describe()}', more precise than the '{precise.describe()}' "
+                    "the cited abstract reports",
+                    reference=ctx.key,
+                    evidence=ctx.quote([sentence]),
+                )
+            )
+            continue
+        candidates = contextual
         what = _KIND_NAMES[q.kind]
         if not candidates:
-            findings.append(rules.finding(
-                "C011",
-                f"the claim states {what} '{q.describe()}', but the cited abstract reports no {what}"
-                f"{ctx.incomplete_note}",
-                reference=ctx.key, evidence=ctx.quote()))
+            findings.append(
+                rules.finding(
+                    "C011",
+                    f"the claim states {what} '{q.describe()}', but the cited abstract reports no {what}"
+                    f"{ctx.incomplete_note}",
+                    reference=ctx.key,
+                    evidence=ctx.quote(),
+                )
+            )
             continue
         related = [(s, e) for s, e in candidates if _shares_words(claim_words, s)] or candidates
         sentences = list(dict.fromkeys(s for s, _ in related))
-        precise = _more_precise(q, [e for _, e in related])
         largest = max(related, key=lambda pair: math.inf if pair[1].bound == ">" else pair[1].high)
-        if precise is not None:
-            findings.append(rules.finding(
-                "C010",
-                f"the claim gives '{q.describe()}', more precise than the '{precise.describe()}' "
-                "the cited abstract reports",
-                reference=ctx.key, evidence=ctx.quote(sentences)))
-        elif q.bound != "<" and q.high > largest[1].high + _slack(largest[1], q.bound == "~"):
-            findings.append(rules.finding(
-                "C010",
-                f"the claim's {what} '{q.describe()}' is larger than any the cited abstract reports "
-                f"(the largest related one is '{largest[1].describe()}'){ctx.incomplete_note}",
-                reference=ctx.key, evidence=ctx.quote([largest[0], *sentences])))
+        if q.bound != "<" and q.high > largest[1].high + _slack(largest[1], q.bound == "~"):
+            findings.append(
+                rules.finding(
+                    "C010",
+                    f"the claim's {what} '{q.describe()}' is larger than any the cited abstract reports "
+                    f"(the largest related one is '{largest[1].describe()}'){ctx.incomplete_note}",
+                    reference=ctx.key,
+                    evidence=ctx.quote([largest[0], *sentences]),
+                )
+            )
         else:
             reported = ", ".join(dict.fromkeys(f"'{e.describe()}'" for _, e in related[:4]))
-            findings.append(rules.finding(
-                "C011",
-                f"the claim's {what} '{q.describe()}' is not among those the cited abstract reports "
-                f"({reported}){ctx.incomplete_note}",
-                reference=ctx.key, evidence=ctx.quote(sentences)))
+            findings.append(
+                rules.finding(
+                    "C011",
+                    f"the claim's {what} '{q.describe()}' is not among those the cited abstract reports "
+                    f"({reported}){ctx.incomplete_note}",
+                    reference=ctx.key,
+                    evidence=ctx.quote(sentences),
+                )
+            )
     return findings

@@ -17,13 +17,13 @@ from claimcheck.verify.evidence import Sentence
 
 ANIMAL = re.compile(
     r"\b(mice|mouse|murine|rats?|rodents?|swine|pigs?|porcine|dogs?|canine|monkeys?|primates?|"
-    r"rabbits?|zebrafish|hamsters?|sheep|animals?|preclinical|pre-clinical|knockout|streptozotocin)\b",
+    r"rabbits?|zebrafish|hamsters?|sheep|animals?|preclinical|pre-clinical|knockout)\b",
     re.I,
 )
 CELL = re.compile(
     r"\b(in vitro|ex vivo|cultured|cell lines?|cell cultures?|isolated (?:\w+ )?(?:islets?|pancreas|"
     r"cells|tissue|hepatocytes|adipocytes)|tissue fragments|pancreatic tissue|primary (?:\w+ ){0,2}cells|"
-    r"hepatocytes cocultured|incubated with)\b",
+    r"hepatocytes cocultured)\b",
     re.I,
 )
 PEOPLE = re.compile(
@@ -34,7 +34,10 @@ PEOPLE = re.compile(
 )
 #: Special populations, each with the words a claim may use to name it.
 SPECIAL: dict[str, tuple[str, str]] = {
-    "HIV-infected patients": (r"\bHIV\b|antiretroviral|human immunodeficiency virus", r"\bHIV\b|lipodystrophy"),
+    "HIV-infected patients": (
+        r"\bHIV\b|antiretroviral|human immunodeficiency virus",
+        r"\bHIV\b|lipodystrophy",
+    ),
     "people with type 2 diabetes": (
         r"\bT2DM?\b|type 2 diabetes|diabetic patients|patients with diabetes|individuals with diabetes",
         r"\bT2DM?\b|diabet",
@@ -42,8 +45,14 @@ SPECIAL: dict[str, tuple[str, str]] = {
     "patients with cirrhosis": (r"cirrho", r"cirrho"),
     "patients with cancer": (r"\bcancer patients|patients with (?:\w+ )?cancer", r"cancer|tumou?r"),
     "pregnant women": (r"pregnan", r"pregnan"),
-    "children": (r"\bchildren\b|pediatric|paediatric|adolescents", r"child|pediatric|paediatric|adolescent|young"),
-    "older adults": (r"\belderly\b|older adults|aged \d\d? years or older", r"elderly|older|aging|ageing|age"),
+    "children": (
+        r"\bchildren\b|pediatric|paediatric|adolescents",
+        r"child|pediatric|paediatric|adolescent|young",
+    ),
+    "older adults": (
+        r"\belderly\b|older adults|aged \d\d? years or older",
+        r"elderly|older|aging|ageing|age",
+    ),
     "postmenopausal women": (r"postmenopausal", r"menopaus"),
     "critically ill patients": (r"critically ill|intensive care", r"critical|intensive care|ICU"),
 }
@@ -57,12 +66,14 @@ EFFECT = re.compile(
 )
 
 
+STUDY_PEOPLE = re.compile(
+    r"\b(patients|participants|subjects|responders|non-?responders|volunteers|trial participants)\b", re.I
+)
+
+
 def _animal_or_cell(text: str) -> str:
-    if CELL.search(text):
-        return "cell or tissue"
-    if ANIMAL.search(text):
-        return "animal"
-    return ""
+    kinds = [kind for kind, pattern in (("animal", ANIMAL), ("cell or tissue", CELL)) if pattern.search(text)]
+    return " and ".join(kinds)
 
 
 def _people(text: str) -> bool:
@@ -86,25 +97,43 @@ def check(ctx: Context) -> list[Finding]:
         # The whole paper is non-human, or the sentences the claim rests on are.
         if kind and (not record_people or (_animal_or_cell(top_text) and not _people(top_text))):
             shown = _sentences_with(CELL, ctx.sentences) + _sentences_with(ANIMAL, ctx.sentences)
-            words = sorted({m.group(0).lower() for m in
-                            (*ANIMAL.finditer(ctx.record_text), *CELL.finditer(ctx.record_text))})
-            findings.append(rules.finding(
-                "C014",
-                f"the claim is stated for people, but the cited evidence is from {kind} studies "
-                f"({', '.join(words[:5])})",
-                reference=ctx.key, evidence=ctx.quote(list(dict.fromkeys(shown)))))
+            words = sorted(
+                {
+                    m.group(0).lower()
+                    for m in (*ANIMAL.finditer(ctx.record_text), *CELL.finditer(ctx.record_text))
+                }
+            )
+            findings.append(
+                rules.finding(
+                    "C014",
+                    f"the claim is stated for people, but the cited evidence is from {kind} studies "
+                    f"({', '.join(words[:5])})",
+                    reference=ctx.key,
+                    evidence=ctx.quote(list(dict.fromkeys(shown))),
+                )
+            )
+    # A claim about the study's own patients ("non-responders showed ...") generalises nothing.
+    if STUDY_PEOPLE.search(claim):
+        return findings
+    top_all = " ".join(s.text for s in ctx.top)
     for population, (in_record, in_claim) in SPECIAL.items():
         pattern = re.compile(in_record, re.I)
         mentions = _sentences_with(pattern, ctx.sentences)
         title_mentions = pattern.search(ctx.record.title or "")
-        if not (title_mentions or len(mentions) >= 2):
+        in_evidence = pattern.search(top_all)
+        review = re.search(r"\breview\b|recent advances|an update on", ctx.record.title or "", re.I)
+        if not (in_evidence or (not review and (title_mentions or len(mentions) >= 2))):
             continue
         if re.search(in_claim, claim, re.I):
             continue
-        findings.append(rules.finding(
-            "C015",
-            f"the cited evidence is from {population}; the claim states the effect without that "
-            "restriction",
-            reference=ctx.key, evidence=ctx.quote(mentions[:2])))
+        findings.append(
+            rules.finding(
+                "C015",
+                f"the cited evidence is from {population}; the claim states the effect without that "
+                "restriction",
+                reference=ctx.key,
+                evidence=ctx.quote(mentions[:2]),
+            )
+        )
         break
     return findings

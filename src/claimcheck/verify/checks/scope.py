@@ -20,8 +20,12 @@ from claimcheck.verify.evidence import SYNONYMS
 OUTCOMES: dict[str, tuple[str, ...]] = {
     "visceral fat": ("visceral", "vat"),
     "HbA1c": ("hba1c", "a1c", "glycated", "glycosylated"),
-    "insulin sensitivity": ("insulin sensitivity", "insulin resistance", "insulin-sensitizing",
-                            "insulin sensitiv"),
+    "insulin sensitivity": (
+        "insulin sensitivity",
+        "insulin resistance",
+        "insulin-sensitizing",
+        "insulin sensitiv",
+    ),
     "insulin secretion": ("insulin secretion", "insulin release", "insulinotropic", "secretion of insulin"),
     "triglycerides": ("triglycerid",),
     "lipid profile": ("lipid", "cholesterol", "triglycerid", "hdl", "ldl"),
@@ -32,7 +36,14 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "ghrelin": ("ghrelin",),
     "IGF-1": ("igf-1", "igf-i", "insulin-like growth factor"),
     "lean muscle mass": ("lean", "muscle"),
-    "hepatic steatosis": ("steatosis", "fatty liver", "liver fat", "nafld", "hepatic fat", "hepatic/plasma lipids"),
+    "hepatic steatosis": (
+        "steatosis",
+        "fatty liver",
+        "liver fat",
+        "nafld",
+        "hepatic fat",
+        "hepatic/plasma lipids",
+    ),
     "gastric emptying": ("gastric emptying",),
     "glucagon": ("glucagon",),
     "glucose uptake": ("glucose uptake", "glucose absorption", "glucose utilization"),
@@ -70,23 +81,49 @@ _CLAIM_OUTCOME = {
 }
 _DRUG = re.compile(
     r"\b([A-Z][a-z]+(?:glutide|zepatide|tide|morelin|relin|statin|lintide|formin|gliflozin|mab)|"
-    r"[A-Z]{2,}[A-Z0-9]*(?:-\d+)?|[A-Z]+\d+[A-Z0-9]*)\b")
+    r"[A-Z]{2,}[A-Z0-9]*(?:-\d+)?|[A-Z]+\d+[A-Z0-9]*)\b"
+)
 #: Acronyms that name no drug or outcome (or too generic to test).
-_NOT_ENTITIES = {"GH", "HIV", "VAT", "HBA1C", "GLP", "GIP", "GHRH", "IGF", "HDL", "LDL", "T2DM", "T2D", "CI", "USA",
-                 "UK", "US", "II", "III", "IV", "AND", "OR", "THE", "DNA", "RNA", "NCD", "KO", "COVID", "SARS"}
+_NOT_ENTITIES = {
+    "GH",
+    "HIV",
+    "VAT",
+    "HBA1C",
+    "GLP",
+    "GIP",
+    "GHRH",
+    "IGF",
+    "HDL",
+    "LDL",
+    "T2DM",
+    "T2D",
+    "CI",
+    "USA",
+    "UK",
+    "US",
+    "II",
+    "III",
+    "IV",
+    "AND",
+    "OR",
+    "THE",
+    "DNA",
+    "RNA",
+    "NCD",
+    "KO",
+    "COVID",
+    "SARS",
+}
 
 
 def _present(variants: tuple[str, ...], text: str) -> bool:
-    for variant in variants:
-        if re.search(rf"(?<![a-z0-9]){re.escape(variant.lower())}", text):
-            return True
-    return False
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(variant.lower())}", text) for variant in variants)
 
 
 def claim_entities(ctx: Context) -> tuple[list[str], list[str]]:
     """The claim's subjects (drugs, named agents, `subject` words) and its outcomes."""
     subjects: list[str] = []
-    for part in re.split(r"[;,]", ctx.claim.subject):
+    for part in re.split(r"[;,()]", ctx.claim.subject):
         part = part.strip()
         if part and not any(re.search(p, part, re.I) for p in _CLAIM_OUTCOME.values()):
             subjects.append(part)
@@ -104,6 +141,14 @@ def claim_entities(ctx: Context) -> tuple[list[str], list[str]]:
     return subjects, outcomes
 
 
+def _subject_present(subject: str, text: str) -> bool:
+    if _present(_subject_variants(subject), text):
+        return True
+    # Every content word of a multi-word subject, each in any form ("GLP-1 agonists" ~ "GLP-1R agonist").
+    words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]+", subject.lower()) if len(w) > 2]
+    return len(words) > 1 and all(_present((w.rstrip("s")[: max(4, len(w) - 3)],), text) for w in words)
+
+
 def _subject_variants(subject: str) -> tuple[str, ...]:
     lower = subject.lower()
     variants = [lower, *SYNONYMS.get(lower, ())]
@@ -118,21 +163,29 @@ def _subject_variants(subject: str) -> tuple[str, ...]:
 def check(ctx: Context) -> list[Finding]:
     text = (ctx.record_text + " " + " ".join(ctx.record.mesh_terms)).lower()
     subjects, outcomes = claim_entities(ctx)
-    missing_subjects = [s for s in subjects if not _present(_subject_variants(s), text)]
+    missing_subjects = [s for s in subjects if not _subject_present(s, text)]
     missing_outcomes = [o for o in outcomes if not _present(OUTCOMES[o], text)]
     note = ctx.incomplete_note.replace("the figure", "it")
     if (subjects and len(missing_subjects) == len(subjects)) or (
         outcomes and len(missing_outcomes) == len(outcomes) and len(outcomes) >= 2
     ):
         absent = ", ".join(missing_subjects + missing_outcomes)
-        return [rules.finding(
-            "C018",
-            f"the cited paper does not mention {absent}: it is about something else{note}",
-            reference=ctx.key, evidence=ctx.quote(list(ctx.sentences[:1]) + list(ctx.top[:1])))]
+        return [
+            rules.finding(
+                "C018",
+                f"the cited paper does not mention {absent}: it is about something else{note}",
+                reference=ctx.key,
+                evidence=ctx.quote(list(ctx.sentences[:1]) + list(ctx.top[:1])),
+            )
+        ]
     missing = missing_subjects + missing_outcomes
     if missing:
-        return [rules.finding(
-            "C020",
-            f"the cited paper does not mention {', '.join(missing)}, which the claim states{note}",
-            reference=ctx.key, evidence=ctx.quote(limit=2))]
+        return [
+            rules.finding(
+                "C020",
+                f"the cited paper does not mention {', '.join(missing)}, which the claim states{note}",
+                reference=ctx.key,
+                evidence=ctx.quote(limit=2),
+            )
+        ]
     return []

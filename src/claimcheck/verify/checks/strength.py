@@ -53,8 +53,12 @@ def strength(sentence: str) -> int:
     hedged = HEDGE.search(sentence) is not None
     causal = CAUSE.search(sentence) is not None
     correlational = CORRELATION.search(sentence) is not None
-    if correlational and not re.search(r"\b(caus\w*|leads? to|result(?:s|ed)? in|reduc\w*|"
-                                       r"improv\w*|prevent\w*|effective)\b", sentence, re.I):
+    if correlational and not re.search(
+        r"\b(caus\w*|leads? to|result(?:s|ed)? in|reduc\w*|"
+        r"improv\w*|prevent\w*|effective)\b",
+        sentence,
+        re.I,
+    ):
         return CORRELATIONAL
     if causal and hedged:
         return CONDITIONAL
