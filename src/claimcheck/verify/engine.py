@@ -26,7 +26,7 @@ from claimcheck.config import EngineSettings
 from claimcheck.errors import InputError
 from claimcheck.model import Claim, ClaimVerdict, Finding, Record
 from claimcheck.verify.checks import Context, certainty, design, direction, numbers, population, scope
-from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, record_sentences
+from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, expand, record_sentences, tokens
 
 #: The checks the default engine runs, in the order their findings are reported.
 CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
@@ -91,6 +91,8 @@ class Assessment:
     findings: tuple[Finding, ...]
     evidence: tuple[str, ...]
     score: float
+    #: Share of the claim's content words found in the quoted sentences (0-1).
+    coverage: float = 0.0
 
 
 def verdict_of(findings: Sequence[Finding]) -> ClaimVerdict:
@@ -119,7 +121,10 @@ class Engine:
         if self.judge is not None and ctx.top:
             findings.extend(self._model_findings(ctx))
         score = ranked[0].score if ranked else 0.0
-        return Assessment(key, verdict_of(findings), tuple(findings), ctx.quote(), score)
+        claim_words = set(tokens(ctx.claim_text))
+        quoted = set().union(*(tokens(expand(s.text)) for s in ctx.top)) if ctx.top else set()
+        coverage = len(claim_words & quoted) / len(claim_words) if claim_words else 0.0
+        return Assessment(key, verdict_of(findings), tuple(findings), ctx.quote(), score, coverage)
 
     def _model_findings(self, ctx: Context) -> list[Finding]:
         assert self.judge is not None

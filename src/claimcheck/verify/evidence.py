@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claimcheck.model import Record
 
@@ -77,6 +78,7 @@ def _split_plain(text: str) -> list[str]:
     return [p.strip() for p in pieces if len(p.strip()) > 1]
 
 
+@lru_cache(maxsize=4096)
 def split_sentences(abstract: str, title: str = "") -> tuple[Sentence, ...]:
     """Split a title and abstract into sentences, keeping structured-abstract labels.
 
@@ -149,6 +151,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix stripper: enough to meet 'reduces'/'reduced'/'reduction' half-way."""
     w = word.lower()
@@ -178,11 +181,17 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Content tokens, stemmed; numbers kept as they are written."""
-    return [stem(t) for t in _WORD.findall(text) if t.lower() not in _STOP]
+    return list(_tokens(text))
 
 
-def numbers_in(text: str) -> set[str]:
-    return {n.lstrip("0") or "0" for n in re.findall(r"(?<![A-Za-z-])\d+(?:\.\d+)?", text)}
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in _WORD.findall(text) if t.lower() not in _STOP)
+
+
+@lru_cache(maxsize=65536)
+def numbers_in(text: str) -> frozenset[str]:
+    return frozenset(n.lstrip("0") or "0" for n in re.findall(r"(?<![A-Za-z-])\d+(?:\.\d+)?", text))
 
 
 def entities(text: str) -> set[str]:
@@ -216,7 +225,7 @@ class BM25Retriever:
     def rank(self, claim: str, sentences: Sequence[Sentence], k: int = 3) -> list[Scored]:
         if not sentences:
             return []
-        docs = [tokens(s.text) for s in sentences]
+        docs = [_tokens(s.text) for s in sentences]
         query = set(tokens(expand(claim)))
         claim_numbers = numbers_in(claim)
         claim_entities = {stem(e) for e in entities(claim)}

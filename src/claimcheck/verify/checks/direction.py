@@ -40,6 +40,8 @@ NULL = re.compile(
     r"neutral|similar (?:in|between|to)|comparable)\b",
     re.I,
 )
+#: Words that deny without "not": "unable to", "lacked any", "no evidence", "absence of".
+PRIVATIVE = re.compile(r"\b(unable|lack(?:s|ed|ing)?|absen(?:t|ce)|fail(?:s|ed)?|free of|none|no)\b", re.I)
 _POLES = {"up": "down", "down": "up", "better": "worse", "worse": "better"}
 _GENERIC = {
     stem(w)
@@ -93,7 +95,7 @@ def check(ctx: Context) -> list[Finding]:
     relevant = _relevant(ctx, claim_words)
     if not relevant:
         return []
-    claim_null = NULL.search(claim) is not None
+    claim_null = NULL.search(claim) is not None or PRIVATIVE.search(claim) is not None
     claim_dirs = _directions(claim)
     # No effect where the claim states one.
     if not claim_null and claim_dirs:
@@ -120,6 +122,16 @@ def check(ctx: Context) -> list[Finding]:
                     evidence=ctx.quote([sentence]),
                 )
             ]
+    # The claim denies what the evidence states ("lacked any antibodies" / "antibody was detected").
+    if claim_null and not NULL.search(relevant[0].text) and not PRIVATIVE.search(relevant[0].text):
+        shared = claim_words & set(tokens(relevant[0].text))
+        if len(shared) >= max(3, 0.5 * len(claim_words)):
+            denial = NULL.search(claim) or PRIVATIVE.search(claim)
+            assert denial is not None
+            return [rules.finding(
+                "C012",
+                f"the claim says '{denial.group(0)}', but the evidence states it without negation",
+                reference=ctx.key, evidence=ctx.quote(relevant[:1]))]
     # The opposite direction for the same outcome.
     if claim_null:
         return []

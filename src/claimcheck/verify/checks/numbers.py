@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claimcheck import rules
 from claimcheck.model import Finding
@@ -73,6 +74,7 @@ _NAME_NUMBER = re.compile(
     re.I,
 )
 _PLAIN = re.compile(r"(?<![\w.,/])(?P<a>\d+(?:\.\d+)?)(?![\w%]|\.\d)")
+_DIGIT = re.compile(r"\d")
 _WORD_NUMBERS = {
     "two": 2,
     "three": 3,
@@ -131,6 +133,13 @@ def _bound(word: str | None) -> str:
 
 def extract(text: str) -> list[Quantity]:
     """Every quantity in a sentence, each span read once (the most specific pattern wins)."""
+    return list(_extract(text))
+
+
+@lru_cache(maxsize=65536)
+def _extract(text: str) -> tuple[Quantity, ...]:
+    if not _DIGIT.search(text):
+        return ()
     taken: list[tuple[int, int]] = []
     found: list[Quantity] = []
 
@@ -168,7 +177,7 @@ def extract(text: str) -> list[Quantity]:
             continue
         value = float(match.group("a"))
         found.append(Quantity("number", value, value, "", match.group("a"), _decimals(match.group("a"))))
-    return found
+    return tuple(found)
 
 
 def _close(a: float, b: float, approximate: bool = False) -> bool:
