@@ -20,6 +20,7 @@ import re
 import sys
 import time
 import xml.etree.ElementTree as ET
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -99,15 +100,15 @@ COVID_LABELS = ("SUPPORT", "REFUTE", "NOTENOUGHINFO")
 class CovidMapping:
     """How an assessment becomes a Check-COVID label (tuned on train+dev with --tune)."""
 
-    #: Below this BM25 score of the best sentence, the abstract does not address the claim.
-    nei_below: float = 8.0
+    #: Below this share of the claim's words in the quoted sentences, the abstract does not address it.
+    nei_below: float = 0.5
     #: Codes that make the claim REFUTE / NOTENOUGHINFO.
     refute_codes: tuple[str, ...] = ("C012", "C010")
     nei_codes: tuple[str, ...] = ("C018", "C011", "C020")
 
 
 #: Chosen with `--tune` on the train and dev splits (see docs/evaluation.md).
-COVID_MAPPING = CovidMapping(nei_below=8.0, refute_codes=("C012", "C010"), nei_codes=("C018", "C011"))
+COVID_MAPPING = CovidMapping(nei_below=0.5, refute_codes=("C012", "C010"), nei_codes=())
 
 
 def covid_corpus() -> dict[str, Record]:
@@ -115,8 +116,9 @@ def covid_corpus() -> dict[str, Record]:
     for item in _jsonl(COVID / "Check-COVID__corpus.json"):
         abstract = " ".join(item["abstract"])
         abstract = re.sub(r"^Abstract\s+", "", abstract)
-        records[item["cord_id"]] = Record(source="check-covid", id=item["cord_id"], title=item["title"],
-                                          abstract=abstract)
+        records[item["cord_id"]] = Record(
+            source="check-covid", id=item["cord_id"], title=item["title"], abstract=abstract
+        )
     return records
 
 
@@ -138,8 +140,9 @@ def covid_assess(engine: Engine, name: str, corpus: dict[str, Record]) -> list[t
     return out
 
 
-def covid_scores(assessed: list[tuple[str, Assessment]], mapping: CovidMapping,
-                 labels: Sequence[str] = COVID_LABELS) -> Scores:
+def covid_scores(
+    assessed: list[tuple[str, Assessment]], mapping: CovidMapping, labels: Sequence[str] = COVID_LABELS
+) -> Scores:
     gold = tuple(g for g, _ in assessed)
     predicted = tuple(covid_label(a, mapping) for _, a in assessed)
     if len(labels) == 2:  # the no-NEI challenge subsets: NEI is not an answer there
@@ -162,7 +165,9 @@ COVID_CHALLENGE = {
 
 
 def tune_covid(engine: Engine, corpus: dict[str, Record]) -> CovidMapping:
-    assessed = covid_assess(engine, COVID_SPLITS["train"], corpus) + covid_assess(engine, COVID_SPLITS["dev"], corpus)
+    assessed = covid_assess(engine, COVID_SPLITS["train"], corpus) + covid_assess(
+        engine, COVID_SPLITS["dev"], corpus
+    )
     codes = ("C010", "C011", "C012", "C013", "C014", "C015", "C016", "C017", "C018", "C020")
     best, best_f1 = CovidMapping(), -1.0
     import itertools
@@ -200,8 +205,12 @@ def citint_flags(engine: Engine, split: str = "dev") -> tuple[list[tuple[str, As
             doc = corpus.get(doc_id)
             if not doc:
                 continue
-            record = Record(source="citint", id=str(doc_id), title=doc.get("title", ""),
-                            abstract=" ".join(doc["abstract"]))
+            record = Record(
+                source="citint",
+                id=str(doc_id),
+                title=doc.get("title", ""),
+                abstract=" ".join(doc["abstract"]),
+            )
             assessments.append(engine.assess(claim, record, str(doc_id)))
         if assessments:
             from claimcheck.verify.claims import best_assessment
@@ -210,11 +219,15 @@ def citint_flags(engine: Engine, split: str = "dev") -> tuple[list[tuple[str, As
     return out, len(out)
 
 
-def flag_precision(assessed: Iterable[tuple[str, Assessment]], codes: set[str] | None = None
-                   ) -> tuple[float, int, int]:
-    flagged = [(g, a) for g, a in assessed
-               if (codes is None and a.verdict.value != "supported")
-               or (codes is not None and {f.code for f in a.findings} & codes)]
+def flag_precision(
+    assessed: Iterable[tuple[str, Assessment]], codes: set[str] | None = None
+) -> tuple[float, int, int]:
+    flagged = [
+        (g, a)
+        for g, a in assessed
+        if (codes is None and a.verdict.value != "supported")
+        or (codes is not None and {f.code for f in a.findings} & codes)
+    ]
     correct = sum(1 for g, _ in flagged if g == "NOT_ACCURATE")
     return (correct / len(flagged) if flagged else 0.0), correct, len(flagged)
 
@@ -226,9 +239,16 @@ YU_FROM_OURS = {0: "0 none", 1: "3 correlational", 2: "2 conditional causal", 3:
 YU_NAMES = {"0": "0 none", "1": "1 direct causal", "2": "2 conditional causal", "3": "3 correlational"}
 
 
-def claim_strength() -> Scores:
-    rows = list(csv.DictReader((DATA / "claim_strength_yu" / "data__pubmed_causal_language_use.csv")
-                               .open(encoding="utf-8")))
+def claim_strength(half: int | None = None) -> Scores:
+    """Scores on all sentences, or on one half: the lexicon was written looking at half 0 only
+    (CRC-32 of the sentence, even), so half 1 is held out."""
+    rows = list(
+        csv.DictReader(
+            (DATA / "claim_strength_yu" / "data__pubmed_causal_language_use.csv").open(encoding="utf-8")
+        )
+    )
+    if half is not None:
+        rows = [r for r in rows if zlib.crc32(r["sentence"].encode("utf-8")) % 2 == half]
     gold = tuple(YU_NAMES[r["label"]] for r in rows)
     predicted = tuple(YU_FROM_OURS[strength(r["sentence"])] for r in rows)
     return Scores(tuple(YU_NAMES.values()), gold, predicted)
@@ -244,8 +264,9 @@ def exaggeration() -> tuple[Scores, Scores]:
         return "exaggerates" if press > abstract else "downplays" if press < abstract else "same"
 
     gold = tuple(r["exaggeration_label"] for r in rows)
-    predicted = tuple(compare(strength(r["press_release_conclusion"]), strength(r["abstract_conclusion"]))
-                      for r in rows)
+    predicted = tuple(
+        compare(strength(r["press_release_conclusion"]), strength(r["abstract_conclusion"])) for r in rows
+    )
     ceiling = tuple(compare(r["press_release_strength"], r["abstract_strength"]) for r in rows)
     return Scores(labels, gold, predicted), Scores(labels, gold, ceiling)
 
@@ -264,32 +285,52 @@ def bioscope() -> dict[str, Scores]:
     hedge_pred = ["hedged" if certainty.EVIDENCE_HEDGES.search(s) else "plain" for s in sentences]
     negation_pred = ["negated" if NULL.search(s) else "plain" for s in sentences]
     return {
-        "speculation (hedge) cue in the sentence": Scores(("hedged", "plain"), tuple(gold_hedge), tuple(hedge_pred)),
-        "negation cue in the sentence": Scores(("negated", "plain"), tuple(gold_negation), tuple(negation_pred)),
+        "speculation (hedge) cue in the sentence": Scores(
+            ("hedged", "plain"), tuple(gold_hedge), tuple(hedge_pred)
+        ),
+        "negation cue in the sentence": Scores(
+            ("negated", "plain"), tuple(gold_negation), tuple(negation_pred)
+        ),
     }
 
 
 # --- speed ----------------------------------------------------------------------------------------
 
 
-def speed(engine: Engine, pairs: list[tuple[Claim, Record]], rounds: int = 3) -> float:
-    """Claims judged per second on one core, records already resolved (best of `rounds`)."""
-    best = 0.0
+def speed(engine: Engine, pairs: list[tuple[Claim, Record]], rounds: int = 3) -> tuple[float, float]:
+    """Claims judged per second on one core, records already resolved: the first pass (every
+    record's sentences analysed for the first time) and the best later pass (analysis cached)."""
+    from claimcheck.verify import evidence
+    from claimcheck.verify.checks import numbers
+
+    for cached in (
+        evidence.split_sentences,
+        evidence._tokens,
+        evidence.stem,
+        evidence.numbers_in,
+        numbers._extract,
+    ):
+        cached.cache_clear()
+    rates = []
     for _ in range(rounds):
         start = time.perf_counter()
         for claim, record in pairs:
             engine.assess(claim, record, "r")
-        best = max(best, len(pairs) / (time.perf_counter() - start))
-    return best
+        rates.append(len(pairs) / (time.perf_counter() - start))
+    return rates[0], max(rates[1:] or rates)
 
 
 # --- report ---------------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--no-write", action="store_true", help="print, do not write docs/evaluation.md")
-    parser.add_argument("--tune", action="store_true", help="grid-search the Check-COVID mapping on train+dev")
+    parser.add_argument(
+        "--tune", action="store_true", help="grid-search the Check-COVID mapping on train+dev"
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"no datasets at {DATA}: set CLAIMCHECK_SHARED to the shared folder", file=sys.stderr)
@@ -302,39 +343,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     out: list[str] = []
     say: Callable[[str], None] = out.append
     say("# Evaluation of the default claim engine\n")
-    say("Generated by `" + COMMAND + "` (Python " + platform.python_version() + ", one core, default engine: "
+    say(
+        "Generated by `" + COMMAND + "` (Python " + platform.python_version() + ", one core, default engine: "
         "BM25 retrieval + hand-written checks; no model). Datasets are read from `../shared/datasets` "
         "(override with `CLAIMCHECK_SHARED`); nothing from them is in the repository. Aims are those of "
         "issue 3. Settings were chosen on training and dev splits only (`" + COMMAND + " --tune` for the "
-        "Check-COVID mapping); test splits are scored once.\n")
+        "Check-COVID mapping); test splits are scored once.\n"
+    )
     summary: list[tuple[str, str, str, str]] = []
 
     # Check-COVID
     say("## Check-COVID (news claims against the CORD-19 abstract they rest on)\n")
-    say(f"Mapping from verdicts to labels (chosen on train+dev): findings {', '.join(COVID_MAPPING.refute_codes)} "
-        f"→ REFUTE; findings {', '.join(COVID_MAPPING.nei_codes)} or a best-sentence BM25 score below "
-        f"{COVID_MAPPING.nei_below:g} → NOTENOUGHINFO; otherwise SUPPORT.\n")
+    nei = f"findings {', '.join(COVID_MAPPING.nei_codes)} or " if COVID_MAPPING.nei_codes else ""
+    say(
+        f"Mapping from verdicts to labels (chosen on train+dev): findings "
+        f"{', '.join(COVID_MAPPING.refute_codes)} → REFUTE; {nei}less than {COVID_MAPPING.nei_below:.0%} of "
+        "the claim's content words in the quoted sentences → NOTENOUGHINFO; otherwise SUPPORT.\n"
+    )
     for name, file in {**COVID_SPLITS, **COVID_CHALLENGE}.items():
         assessed = covid_assess(engine, file, corpus)
         labels = COVID_LABELS if "challenge" not in name else ("SUPPORT", "REFUTE")
         scores = covid_scores(assessed, COVID_MAPPING, labels)
-        say(f"### {name}: {len(assessed)} claims, macro-F1 {scores.macro_f1:.3f}, accuracy {scores.accuracy:.3f}\n")
+        say(
+            f"### {name}: {len(assessed)} claims, macro-F1 {scores.macro_f1:.3f}, accuracy {scores.accuracy:.3f}\n"
+        )
         say(scores.markdown() + "\n")
         if name == "test (composed)":
             aim = "≥ 0.60"
-            summary.append(("Check-COVID test (composed) 3-way macro-F1", f"{scores.macro_f1:.3f}", aim,
-                            "met" if scores.macro_f1 >= 0.60 else f"missed by {0.60 - scores.macro_f1:.3f}"))
+            summary.append(
+                (
+                    "Check-COVID test (composed) 3-way macro-F1",
+                    f"{scores.macro_f1:.3f}",
+                    aim,
+                    "met" if scores.macro_f1 >= 0.60 else f"missed by {0.60 - scores.macro_f1:.3f}",
+                )
+            )
         if name == "test (extracted)":
-            summary.append(("Check-COVID test (extracted) 3-way macro-F1", f"{scores.macro_f1:.3f}", "≥ 0.60",
-                            "met" if scores.macro_f1 >= 0.60 else f"missed by {0.60 - scores.macro_f1:.3f}"))
+            summary.append(
+                (
+                    "Check-COVID test (extracted) 3-way macro-F1",
+                    f"{scores.macro_f1:.3f}",
+                    "≥ 0.60",
+                    "met" if scores.macro_f1 >= 0.60 else f"missed by {0.60 - scores.macro_f1:.3f}",
+                )
+            )
 
     # Citation-Integrity
     say("## Citation-Integrity dev (citing sentences against the cited paper's sentences)\n")
     assessed, n = citint_flags(engine)
     base = sum(1 for g, _ in assessed if g == "NOT_ACCURATE") / max(1, n)
     precision, correct, flagged = flag_precision(assessed)
-    say(f"{n} citing sentences; {base:.1%} are NOT_ACCURATE (gold REFUTE or NEI). A flag is any verdict "
-        "other than supported; its precision is the share of flagged sentences that are NOT_ACCURATE.\n")
+    say(
+        f"{n} citing sentences; {base:.1%} are NOT_ACCURATE (gold REFUTE or NEI). A flag is any verdict "
+        "other than supported; its precision is the share of flagged sentences that are NOT_ACCURATE.\n"
+    )
     say("| flags | precision | correct / raised |\n|---|---|---|")
     say(f"| any verdict other than supported | {precision:.3f} | {correct} / {flagged} |")
     per_code = {}
@@ -346,56 +408,114 @@ def main(argv: Sequence[str] | None = None) -> int:
     strict_codes = {"C012", "C018"}
     sp, sc, sf = flag_precision(assessed, strict_codes)
     say(f"| C012 or C018 (contradicted, paper about something else) | {sp:.3f} | {sc} / {sf} |\n")
-    summary.append(("Citation-Integrity dev flag precision (all flags)", f"{precision:.3f} ({correct}/{flagged})",
-                    "≥ 0.85", "met" if precision >= 0.85 else f"missed by {0.85 - precision:.3f}"))
-    summary.append(("Citation-Integrity dev flag precision (C012/C018)", f"{sp:.3f} ({sc}/{sf})", "≥ 0.85",
-                    "met" if sp >= 0.85 else f"missed by {0.85 - sp:.3f}"))
+    summary.append(
+        (
+            "Citation-Integrity dev flag precision (all flags)",
+            f"{precision:.3f} ({correct}/{flagged})",
+            "≥ 0.85",
+            "met" if precision >= 0.85 else f"missed by {0.85 - precision:.3f}",
+        )
+    )
+    summary.append(
+        (
+            "Citation-Integrity dev flag precision (C012/C018)",
+            f"{sp:.3f} ({sc}/{sf})",
+            "≥ 0.85",
+            "met" if sp >= 0.85 else f"missed by {0.85 - sp:.3f}",
+        )
+    )
 
     # Claim strength
     say("## Claim strength (Yu et al. 2019 PubMed conclusion sentences)\n")
-    say("Labels as this file encodes them (0 none, 1 direct causal, 2 conditional causal, 3 correlational); "
+    say(
+        "Labels as this file encodes them (0 none, 1 direct causal, 2 conditional causal, 3 correlational); "
         "the hand-written lexicon of `claimcheck.verify.checks.strength` predicts them. No weights are "
-        "learnt from this GPL-3.0 set.\n")
-    scores = claim_strength()
-    say(f"{len(scores.gold)} sentences, macro-F1 {scores.macro_f1:.3f}, accuracy {scores.accuracy:.3f}\n")
-    say(scores.markdown() + "\n")
-    summary.append(("Claim strength macro-F1", f"{scores.macro_f1:.3f}", "≥ 0.75",
-                    "met" if scores.macro_f1 >= 0.75 else f"missed by {0.75 - scores.macro_f1:.3f}"))
+        "learnt from this GPL-3.0 set.\n"
+    )
+    say(
+        "The lexicon was written looking only at half 0 of the sentences (CRC-32 of the sentence even); "
+        "half 1 is held out.\n"
+    )
+    for label, half in (("held-out half 1", 1), ("development half 0", 0), ("all sentences", None)):
+        scores = claim_strength(half)
+        say(
+            f"### {label}: {len(scores.gold)} sentences, macro-F1 {scores.macro_f1:.3f}, "
+            f"accuracy {scores.accuracy:.3f}\n"
+        )
+        say(scores.markdown() + "\n")
+        if half == 1:
+            summary.append(
+                (
+                    "Claim strength macro-F1 (held-out half)",
+                    f"{scores.macro_f1:.3f}",
+                    "≥ 0.75",
+                    "met" if scores.macro_f1 >= 0.75 else f"missed by {0.75 - scores.macro_f1:.3f}",
+                )
+            )
 
     # Exaggeration
     say("## Exaggeration (press release vs abstract conclusion, InSciOut train pairs)\n")
     predicted, ceiling = exaggeration()
-    say("Each side's strength is predicted with the same lexicon; a press release stronger than the abstract "
-        "exaggerates, weaker downplays.\n")
-    say(f"{len(predicted.gold)} pairs, macro-F1 {predicted.macro_f1:.3f}, accuracy {predicted.accuracy:.3f}\n")
+    say(
+        "Each side's strength is predicted with the same lexicon; a press release stronger than the abstract "
+        "exaggerates, weaker downplays.\n"
+    )
+    say(
+        f"{len(predicted.gold)} pairs, macro-F1 {predicted.macro_f1:.3f}, accuracy {predicted.accuracy:.3f}\n"
+    )
     say(predicted.markdown() + "\n")
     say(f"For scale: the same comparison on the *gold* strengths gives macro-F1 {ceiling.macro_f1:.3f}.\n")
-    summary.append(("Exaggeration macro-F1 (train pairs)", f"{predicted.macro_f1:.3f}", "> 0.49",
-                    "met" if predicted.macro_f1 > 0.49 else f"missed by {0.49 - predicted.macro_f1:.3f}"))
+    summary.append(
+        (
+            "Exaggeration macro-F1 (train pairs)",
+            f"{predicted.macro_f1:.3f}",
+            "> 0.49",
+            "met" if predicted.macro_f1 > 0.49 else f"missed by {0.49 - predicted.macro_f1:.3f}",
+        )
+    )
 
     # BioScope
     say("## BioScope abstracts (hedge and negation cues, sentence level)\n")
-    say("Whether the certainty check's hedge lexicon and the direction check's negation lexicon fire on "
-        "the sentences BioScope annotates with a speculation or negation cue.\n")
+    say(
+        "Whether the certainty check's hedge lexicon and the direction check's negation lexicon fire on "
+        "the sentences BioScope annotates with a speculation or negation cue.\n"
+    )
     for name, scores in bioscope().items():
         say(f"### {name}: {len(scores.gold)} sentences, macro-F1 {scores.macro_f1:.3f}\n")
         say(scores.markdown() + "\n")
 
     # Speed
     say("## Speed\n")
-    pairs = [(Claim(id=str(i["id"]), text=i["claim"], cites=(i["cord_id"],)), corpus[i["cord_id"]])
-             for name in COVID_SPLITS.values() for i in _jsonl(COVID / name)]
-    rate = speed(engine, pairs)
-    say(f"{len(pairs)} Check-COVID claims judged against their abstracts (records in memory): "
-        f"**{rate:,.0f} claims per second** on one core (best of 3; `python benchmarks/speed.py` runs the "
-        "same measurement alone, also on the bundled article).\n")
-    summary.append(("Claims per second (one core)", f"{rate:,.0f}", "≥ 200", "met" if rate >= 200 else "missed"))
+    pairs = [
+        (Claim(id=str(i["id"]), text=i["claim"], cites=(i["cord_id"],)), corpus[i["cord_id"]])
+        for name in COVID_SPLITS.values()
+        for i in _jsonl(COVID / name)
+    ]
+    cold, warm = speed(engine, pairs)
+    say(
+        f"{len(pairs)} Check-COVID claims (train, dev and test) judged against their abstracts, records in "
+        f"memory, one core: **{cold:,.0f} claims per second** on the first pass (each abstract analysed "
+        f"once, then shared by the claims citing it) and {warm:,.0f} per second once every abstract's "
+        "analysis is cached. `python benchmarks/speed.py` runs the measurement alone, also on the bundled "
+        "article.\n"
+    )
+    summary.append(
+        (
+            "Claims per second (one core, first pass)",
+            f"{cold:,.0f}",
+            "≥ 200",
+            "met" if cold >= 200 else f"missed by {200 - cold:,.0f}",
+        )
+    )
 
     table = ["## Summary\n", "| measure | result | aim | |", "|---|---|---|---|"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in summary]
     text = out[0] + "\n" + out[1] + "\n" + "\n".join(table) + "\n\n" + "\n".join(out[2:]) + "\n"
-    text += "\n" + (REPO / "eval" / "discussion.md").read_text(encoding="utf-8") if (
-        REPO / "eval" / "discussion.md").exists() else ""
+    text += (
+        "\n" + (REPO / "eval" / "discussion.md").read_text(encoding="utf-8")
+        if (REPO / "eval" / "discussion.md").exists()
+        else ""
+    )
     print(text)
     if not args.no_write:
         (REPO / "docs" / "evaluation.md").write_text(text, encoding="utf-8")

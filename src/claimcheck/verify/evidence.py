@@ -151,29 +151,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ities", "ity", "ness", "ing", "ed", "es", "ly", "s", "e")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix stripper: enough to meet 'reduces'/'reduced'/'reduction' half-way."""
     w = word.lower()
     if len(w) <= 4 or not w.isalpha():
         return w
-    for suffix in (
-        "ations",
-        "ation",
-        "ments",
-        "ment",
-        "ities",
-        "ity",
-        "ness",
-        "ing",
-        "ies",
-        "ied",
-        "ed",
-        "es",
-        "ly",
-        "s",
-        "e",
-    ):
+    if w.endswith(("ies", "ied")) and len(w) > 5:
+        return w[:-3] + "y"
+    for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
     return w
@@ -251,6 +240,7 @@ class BM25Retriever:
         return scored[:k]
 
 
+@lru_cache(maxsize=65536)
 def expand(text: str) -> str:
     """The text with each abbreviation's expansion appended (and vice versa), for matching."""
     lower = text.lower()

@@ -9,6 +9,7 @@ the report marks such evidence as secondary (C019, a note).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claimcheck import rules
 from claimcheck.model import Finding
@@ -54,25 +55,29 @@ EARLY = "early-phase (phase I / pharmacokinetic) study"
 
 def study_design(ctx: Context) -> str:
     """review, editorial, case report, early phase, observational, trial, or '' (unknown)."""
-    types = " ".join(ctx.record.publication_types)
-    title = ctx.record.title or ""
-    head = title + " " + " ".join(s.text for s in ctx.sentences[:3])
+    head = " ".join(s.text for s in ctx.sentences[:3])
+    return _design(" ".join(ctx.record.publication_types), ctx.record.title or "", head, ctx.record_text)
+
+
+@lru_cache(maxsize=4096)
+def _design(types: str, title: str, head: str, record_text: str) -> str:
+    head = title + " " + head
     if EDITORIAL.search(types) or re.match(r"\s*(editorial|commentary)\b", title, re.I):
         return "editorial"
     if REVIEW.search(types) or REVIEW.search(title):
         return "review"
     if CASE_REPORT.search(types) or CASE_REPORT.search(head):
         return "case report"
-    later_phase = re.search(r"\bphase (?:II|III|2|3)\b", ctx.record_text, re.I)
-    if (EARLY_PHASE.search(types) or EARLY_PHASE.search(ctx.record_text)) and not later_phase:
+    later_phase = re.search(r"\bphase (?:II|III|2|3)\b", record_text, re.I)
+    if (EARLY_PHASE.search(types) or EARLY_PHASE.search(record_text)) and not later_phase:
         return EARLY
     if (
         OBSERVATIONAL.search(title)
-        or re.search(r"\bpost hoc\b", ctx.record_text, re.I)
-        or (OBSERVATIONAL.search(ctx.record_text) and not TRIAL.search(ctx.record_text))
+        or re.search(r"\bpost hoc\b", record_text, re.I)
+        or (OBSERVATIONAL.search(record_text) and not TRIAL.search(record_text))
     ):
         return "observational"
-    if TRIAL.search(types + " " + ctx.record_text):
+    if TRIAL.search(types + " " + record_text):
         return "trial"
     return ""
 

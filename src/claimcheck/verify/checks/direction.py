@@ -42,6 +42,11 @@ NULL = re.compile(
 )
 #: Words that deny without "not": "unable to", "lacked any", "no evidence", "absence of".
 PRIVATIVE = re.compile(r"\b(unable|lack(?:s|ed|ing)?|absen(?:t|ce)|fail(?:s|ed)?|free of|none|no)\b", re.I)
+#: A flat denial in a claim (not "not merely", not "neutral").
+DENIAL = re.compile(
+    r"\b(?:no|not|never|cannot|can ?not|unable|lack(?:s|ed|ing)?|fail(?:s|ed)? to|none|neither|"
+    r"(?:did|does|do|is|are|was|were|has|have)n't|without)\b(?!\s+(?:merely|only|just|simply|necessarily))",
+    re.I)
 _POLES = {"up": "down", "down": "up", "better": "worse", "worse": "better"}
 _GENERIC = {
     stem(w)
@@ -78,6 +83,36 @@ def _directions(text: str) -> list[tuple[str, set[str]]]:
                     words += tokens(part[max(0, match.start() - 30) : match.start()])[-2:]
                 found.append((name, {w for w in words if not w[0].isdigit()} - _GENERIC))
     return found
+
+
+ANTONYMS = (
+    ("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"), ("higher", "lower"),
+    ("more", "less"), ("positive", "negative"), ("mild", "severe"), ("before", "after"), ("early", "late"),
+    ("younger", "older"), ("safe", "unsafe"), ("effective", "ineffective"), ("common", "rare"),
+    ("high", "low"), ("rise", "fall"), ("benefit", "harm"), ("improved", "worsened"), ("improve", "worsen"),
+    ("symptomatic", "asymptomatic"), ("efficient", "inefficient"), ("likely", "unlikely"),
+    ("sufficient", "insufficient"), ("major", "minor"), ("strong", "weak"), ("fast", "slow"),
+    ("better", "worse"), ("greater", "smaller"), ("above", "below"), ("long", "short"),
+    ("associated", "unassociated"), ("all", "some"), ("always", "sometimes"), ("most", "few"),
+)
+_ANTONYM = {a: b for pair in ANTONYMS for a, b in (pair, pair[::-1])}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+
+
+def _antonym(claim: str, evidence: str, claim_words: set[str]) -> tuple[str, str] | None:
+    """A claim word whose opposite the evidence sentence uses instead, in a sentence that
+    otherwise says much the same (at least three shared content words)."""
+    if len(claim_words & set(tokens(evidence))) < 3:
+        return None
+    in_claim, in_evidence = _words(claim), _words(evidence)
+    for word in in_claim:
+        opposite = _ANTONYM.get(word)
+        if opposite and opposite in in_evidence and word not in in_evidence and opposite not in in_claim:
+            return word, opposite
+    return None
 
 
 def _relevant(ctx: Context, claim_words: set[str]) -> list[Sentence]:
@@ -123,15 +158,19 @@ def check(ctx: Context) -> list[Finding]:
                 )
             ]
     # The claim denies what the evidence states ("lacked any antibodies" / "antibody was detected").
-    if claim_null and not NULL.search(relevant[0].text) and not PRIVATIVE.search(relevant[0].text):
-        shared = claim_words & set(tokens(relevant[0].text))
-        if len(shared) >= max(3, 0.5 * len(claim_words)):
-            denial = NULL.search(claim) or PRIVATIVE.search(claim)
-            assert denial is not None
-            return [rules.finding(
-                "C012",
-                f"the claim says '{denial.group(0)}', but the evidence states it without negation",
-                reference=ctx.key, evidence=ctx.quote(relevant[:1]))]
+    if claim_null:
+        for sentence in [s for s in relevant if s.label != "TITLE"][:2]:
+            if NULL.search(sentence.text) or PRIVATIVE.search(sentence.text):
+                continue
+            shared = claim_words & set(tokens(sentence.text))
+            if len(shared) >= max(3, 0.3 * len(claim_words)):
+                denial = DENIAL.search(claim)
+                if denial is None:
+                    break
+                return [rules.finding(
+                    "C012",
+                    f"the claim says '{denial.group(0)}', but the evidence states it without negation",
+                    reference=ctx.key, evidence=ctx.quote([sentence]))]
     # The opposite direction for the same outcome.
     if claim_null:
         return []
@@ -159,4 +198,11 @@ def check(ctx: Context) -> list[Finding]:
                     evidence=ctx.quote([opposite]),
                 )
             ]
+    # An antonym in the sentence the claim rests on ("mild" where the evidence says "severe").
+    antonym = _antonym(claim, relevant[0].text, claim_words)
+    if antonym:
+        return [rules.finding(
+            "C012",
+            f"the claim says '{antonym[0]}', the evidence says '{antonym[1]}'",
+            reference=ctx.key, evidence=ctx.quote(relevant[:1]))]
     return []

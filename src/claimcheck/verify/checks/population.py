@@ -9,6 +9,7 @@ itself ("in obese mouse models", "in people with T2DM") is not flagged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claimcheck import rules
 from claimcheck.model import Finding
@@ -66,16 +67,22 @@ EFFECT = re.compile(
 )
 
 
+_SPECIAL_PATTERNS = tuple(
+    (population, re.compile(in_record, re.I), re.compile(in_claim, re.I))
+    for population, (in_record, in_claim) in SPECIAL.items()
+)
 STUDY_PEOPLE = re.compile(
     r"\b(patients|participants|subjects|responders|non-?responders|volunteers|trial participants)\b", re.I
 )
 
 
+@lru_cache(maxsize=4096)
 def _animal_or_cell(text: str) -> str:
     kinds = [kind for kind, pattern in (("animal", ANIMAL), ("cell or tissue", CELL)) if pattern.search(text)]
     return " and ".join(kinds)
 
 
+@lru_cache(maxsize=4096)
 def _people(text: str) -> bool:
     return PEOPLE.search(text) is not None
 
@@ -90,10 +97,10 @@ def check(ctx: Context) -> list[Finding]:
         return []
     findings: list[Finding] = []
     claim_nonhuman = ANIMAL.search(claim) or CELL.search(claim)
-    record_people = _people(ctx.record_text)
     top_text = " ".join(s.text for s in ctx.top[:2])
-    if not claim_nonhuman:
-        kind = _animal_or_cell(ctx.record_text)
+    kind = _animal_or_cell(ctx.record_text) if not claim_nonhuman else ""
+    if kind:
+        record_people = _people(ctx.record_text)
         # The whole paper is non-human, or the sentences the claim rests on are.
         if kind and (not record_people or (_animal_or_cell(top_text) and not _people(top_text))):
             shown = _sentences_with(CELL, ctx.sentences) + _sentences_with(ANIMAL, ctx.sentences)
@@ -116,15 +123,16 @@ def check(ctx: Context) -> list[Finding]:
     if STUDY_PEOPLE.search(claim):
         return findings
     top_all = " ".join(s.text for s in ctx.top)
-    for population, (in_record, in_claim) in SPECIAL.items():
-        pattern = re.compile(in_record, re.I)
+    for population, pattern, in_claim in _SPECIAL_PATTERNS:
+        if not pattern.search(ctx.record_text):
+            continue
         mentions = _sentences_with(pattern, ctx.sentences)
         title_mentions = pattern.search(ctx.record.title or "")
         in_evidence = pattern.search(top_all)
         review = re.search(r"\breview\b|recent advances|an update on", ctx.record.title or "", re.I)
         if not (in_evidence or (not review and (title_mentions or len(mentions) >= 2))):
             continue
-        if re.search(in_claim, claim, re.I):
+        if in_claim.search(claim):
             continue
         findings.append(
             rules.finding(

@@ -15,35 +15,52 @@ NONE, CORRELATIONAL, CONDITIONAL, CAUSAL = 0, 1, 2, 3
 
 CORRELATION = re.compile(
     r"\b(associat\w*|correlat\w*|linked (?:to|with)|link between|relationship|related to|"
-    r"predict\w*|predictor|risk factor|higher risk|lower risk|greater risk|increased risk|reduced risk|"
-    r"more likely|less likely|odds|hazard|prevalen\w*|was higher|were higher|was lower|were lower|"
+    r"predict\w*|predictors?|risk factors?|markers?|indicators?|determinants?|higher risk|lower risk|greater risk|increased risk|reduced risk|"
+    r"more likely|less likely|odds|hazard|was higher|were higher|was lower|were lower|"
     r"higher (?:in|among|levels?|rates?)|lower (?:in|among|levels?|rates?)|independently|"
-    r"accompanied by|coincid\w*|co-occur\w*|varied with|differ\w* (?:between|by))\b",
+    r"accompanied by|coincid\w*|co-occur\w*|varied with|differ\w* (?:\w+ )?(?:between|by|from)|"
+    r"independent(?:ly)? of|dose-response|prognostic|secondary to|tend(?:s|ed)? to|with increasing|"
+    r"regardless of|differences? between|had (?:more|less|higher|lower|greater)|vary|varies|varied)\b",
     re.I,
 )
 HEDGE = re.compile(
     r"\b(may|might|could|can potentially|possibl[ey]|potential(?:ly)?|suggest\w*|appear\w*|seem\w*|"
-    r"likely|unlikely|perhaps|plausibl[ey]|indicat\w*|hypothes\w*|propos\w*|preliminary|emerging|"
-    r"transient\w*|modest|unclear|unknown|uncertain|warrant\w*|further (?:studies|research|trials|"
-    r"investigation)|needed|whether|promising|point(?:s)? to)\b",
+    r"likely|unlikely|perhaps|plausibl[ey]|indicat\w*|hypothes\w*|propos\w*|"
+    r"unclear|unknown|uncertain|whether|promising|point(?:s)? to|implicat\w*)\b",
     re.I,
 )
 CAUSE = re.compile(
-    r"\b(caus\w*|leads? to|led to|leading to|result(?:s|ed)? in|induc\w*|reduc\w*|decreas\w*|increas\w*|"
-    r"improv\w*|lower\w*|rais\w*|prevent\w*|protect\w*|enhanc\w*|boost\w*|promot\w*|inhibit\w*|"
-    r"suppress\w*|stimulat\w*|trigger\w*|driv\w*|attenuat\w*|alleviat\w*|ameliorat\w*|restor\w*|"
-    r"revers\w*|effective|efficac\w*|benefi\w*|affect\w*|impair\w*|worsen\w*|elevat\w*|diminish\w*|"
-    r"contribut\w*|help\w*|saves?|saving|cuts?|halv\w*|doubl\w*|tripl\w*|produc\w*|facilitat\w*|"
-    r"exacerbat\w*|mitigat\w*|eliminat\w*|impact\w*|effect of|effects? on|due to|because|"
-    r"responsible for|direct(?:ly)?|consequence|outperform\w*|superior|inferior|safe|well tolerated|"
-    r"noninferior|non-inferior|was not inferior|achiev\w*)\b",
+    r"\b(caus(?:e|es|ed|ing|al|ally)|leads? to|led to|leading to|result(?:s|ed)? in|induc(?:e|es|ed)|"
+    r"reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|increas(?:e|es|ing)|improv(?:e|es|ed|ing)|"
+    r"lower(?:s|ed|ing)|rais(?:e|es|ed)|prevent(?:s|ed|ing)?|protect(?:s|ed)?|enhanc(?:e|es|ed)|"
+    r"boost(?:s|ed)?|promot(?:e|es|ed)|inhibit(?:s|ed)?|suppress(?:es|ed)?|stimulat(?:e|es|ed)|trigger(?:s|ed)?|"
+    r"driv(?:e|es|en)|attenuat(?:e|es|ed)|alleviat(?:e|es|ed)|ameliorat(?:e|es|ed)|restor(?:e|es|ed)|"
+    r"revers(?:e|es|ed)|effective(?:ly)?|benefit(?:s|ed)?|beneficial|affect(?:s|ed)|impair(?:s|ed)|"
+    r"worsen(?:s|ed)?|elevat(?:e|es)|diminish(?:es|ed)?|contribut(?:e|es|ed|ing)|help(?:s|ed)? to|protective|"
+    r"saves?|saving|cuts?|halv(?:e|es|ed)|doubl(?:e|es|ed)|tripl(?:e|es|ed)|facilitat(?:e|es|ed)|"
+    r"exacerbat(?:e|es|ed)|mitigat(?:e|es|ed)|eliminat(?:e|es|ed)|impact(?:s|ed)? on|effects? of|effects? on|"
+    r"due to|because of|responsible for|directly|consequence|outperform(?:s|ed)?|superior to|inferior to|"
+    r"makes?|made|allow(?:s|ed)|enabl(?:e|es|ed)|play(?:s|ed)? a (?:\w+ )?role|relie(?:ve|ves|ved)|"
+    r"efficacious|influenc(?:e|es|ed)|determin(?:es|ed by)|regulat(?:e|es|ed)|modulat(?:e|es|ed)|"
+    r"curb(?:s|ed)?|affect|confer(?:s|red)?|counter(?:s|ed)?|depends? on|disrupt(?:s|ed)?|imped(?:e|es|ed)|"
+    r"produc(?:e|es|ed)|pose(?:s|d)?|treat(?:s|ed)?|cur(?:e|es|ed)|kill(?:s|ed)?|block(?:s|ed)?|"
+    r"uncoupl(?:e|es|ed)|shap(?:e|es|ed)|speed(?:s)? up|slow(?:s|ed)? down|spots?|save lives)\b",
     re.I,
 )
-#: Words that state no relation even when a causal verb is present (descriptive findings).
-DESCRIPTIVE = re.compile(
-    r"\b(is|are|was|were) (?:common|rare|high|low|feasible|acceptable|similar|comparable|"
-    r"within the normal range|not realised|not realized)\b|\bfeasib\w*|\bprevalence of\b|"
-    r"\bwas (?:not )?(?:found|observed)\b",
+#: Explicit causation: stronger than an association cue in the same sentence.
+EXPLICIT_CAUSE = re.compile(
+    r"\b(caus(?:e|es|ed|ing|al)|leads? to|led to|result(?:s|ed)? in|due to|because of|effects? of|"
+    r"responsible for|play(?:s|ed)? a (?:\w+ )?role)\b", re.I)
+COMPARISON = re.compile(
+    r"\b(higher|lower|greater|less|more|fewer|larger|smaller|worse|better)\b(?!\s+than\s+\d)(?:\s+\S+){0,5}?\s+"
+    r"(?:than|among|in (?:patients|women|men|children|those|the|individuals)|compared)\b|\bcompared (?:with|to)\b|"
+    r"\bless common\b|\bmore common\b",
+    re.I,
+)
+#: Recommendations and calls for research state no finding.
+RECOMMENDATION = re.compile(
+    r"\b(should|is needed|are needed|needs to|need to|further (?:studies|research|investigation|work)|"
+    r"future (?:studies|research)|warrant\w*|recommend\w*|must be|remains? to be|it is important to)\b",
     re.I,
 )
 
@@ -52,13 +69,11 @@ def strength(sentence: str) -> int:
     """The strength of the relationship a sentence states (0-3, see the module docstring)."""
     hedged = HEDGE.search(sentence) is not None
     causal = CAUSE.search(sentence) is not None
-    correlational = CORRELATION.search(sentence) is not None
-    if correlational and not re.search(
-        r"\b(caus\w*|leads? to|result(?:s|ed)? in|reduc\w*|"
-        r"improv\w*|prevent\w*|effective)\b",
-        sentence,
-        re.I,
-    ):
+    correlational = CORRELATION.search(sentence) is not None or COMPARISON.search(sentence) is not None
+    if RECOMMENDATION.search(sentence) and not re.search(r"\b(we found|our (?:results|findings|study)|"
+                                                         r"this study (?:shows|showed|found))\b", sentence, re.I):
+        return NONE
+    if correlational and not EXPLICIT_CAUSE.search(sentence):
         return CORRELATIONAL
     if causal and hedged:
         return CONDITIONAL
@@ -66,8 +81,6 @@ def strength(sentence: str) -> int:
         return CAUSAL
     if correlational:
         return CORRELATIONAL
-    if hedged and re.search(r"\b(role|effect|benefit|relation|contribut)", sentence, re.I):
-        return CONDITIONAL
     return NONE
 
 
