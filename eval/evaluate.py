@@ -365,7 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         labels = COVID_LABELS if "challenge" not in name else ("SUPPORT", "REFUTE")
         scores = covid_scores(assessed, COVID_MAPPING, labels)
         say(
-            f"### {name}: {len(assessed)} claims, macro-F1 {scores.macro_f1:.3f}, accuracy {scores.accuracy:.3f}\n"
+            f"### {name}: {len(assessed)} claims, macro-F1 {scores.macro_f1:.3f}, "
+            f"accuracy {scores.accuracy:.3f}\n"
         )
         say(scores.markdown() + "\n")
         if name == "test (composed)":

@@ -15,7 +15,8 @@ NONE, CORRELATIONAL, CONDITIONAL, CAUSAL = 0, 1, 2, 3
 
 CORRELATION = re.compile(
     r"\b(associat\w*|correlat\w*|linked (?:to|with)|link between|relationship|related to|"
-    r"predict\w*|predictors?|risk factors?|markers?|indicators?|determinants?|higher risk|lower risk|greater risk|increased risk|reduced risk|"
+    r"predict\w*|predictors?|risk factors?|markers?|indicators?|determinants?|"
+    r"higher risk|lower risk|greater risk|increased risk|reduced risk|"
     r"more likely|less likely|odds|hazard|was higher|were higher|was lower|were lower|"
     r"higher (?:in|among|levels?|rates?)|lower (?:in|among|levels?|rates?)|independently|"
     r"accompanied by|coincid\w*|co-occur\w*|varied with|differ\w* (?:\w+ )?(?:between|by|from)|"
@@ -53,7 +54,8 @@ EXPLICIT_CAUSE = re.compile(
     r"responsible for|play(?:s|ed)? a (?:\w+ )?role)\b", re.I)
 COMPARISON = re.compile(
     r"\b(higher|lower|greater|less|more|fewer|larger|smaller|worse|better)\b(?!\s+than\s+\d)(?:\s+\S+){0,5}?\s+"
-    r"(?:than|among|in (?:patients|women|men|children|those|the|individuals)|compared)\b|\bcompared (?:with|to)\b|"
+    r"(?:than|among|in (?:patients|women|men|children|those|the|individuals)|compared)\b|"
+    r"\bcompared (?:with|to)\b|"
     r"\bless common\b|\bmore common\b",
     re.I,
 )
@@ -65,13 +67,15 @@ RECOMMENDATION = re.compile(
 )
 
 
+FINDING = re.compile(r"\b(we found|our (?:results|findings|study)|this study (?:shows|showed|found))\b", re.I)
+
+
 def strength(sentence: str) -> int:
     """The strength of the relationship a sentence states (0-3, see the module docstring)."""
     hedged = HEDGE.search(sentence) is not None
     causal = CAUSE.search(sentence) is not None
     correlational = CORRELATION.search(sentence) is not None or COMPARISON.search(sentence) is not None
-    if RECOMMENDATION.search(sentence) and not re.search(r"\b(we found|our (?:results|findings|study)|"
-                                                         r"this study (?:shows|showed|found))\b", sentence, re.I):
+    if RECOMMENDATION.search(sentence) and not FINDING.search(sentence):
         return NONE
     if correlational and not EXPLICIT_CAUSE.search(sentence):
         return CORRELATIONAL
