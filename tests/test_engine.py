@@ -127,3 +127,10 @@ def test_llm_key_comes_from_the_environment(monkeypatch):
         EngineSettings(backend="llm", llm_url="http://x/v1", llm_model="m", llm_api_key_env="MY_KEY")
     )
     assert isinstance(engine.judge, LLMJudge) and engine.judge.api_key == "from-env"
+
+
+@responses.activate
+def test_an_unreachable_llm_judge_leaves_the_rule_based_verdict():
+    responses.post("http://llm.test/v1/chat/completions", status=503)
+    assessment = Engine(judge=LLMJudge("http://llm.test/v1", "m")).assess(CLAIM, RECORD, "x")
+    assert assessment.verdict is ClaimVerdict.SUPPORTED and assessment.findings == ()

@@ -254,6 +254,12 @@ class LLMJudge:
     name = "llm"
 
     def __init__(self, url: str, model: str, api_key: str = "", timeout: float = 60.0) -> None:
+        try:
+            import requests  # noqa: F401
+        except ImportError as exc:
+            raise InputError("claimcheck.toml", None,
+                             "engine backend 'llm' needs the optional extra: pip install 'claimcheck[llm]'"
+                             ) from exc
         self.url = url.rstrip("/")
         self.model = model
         self.api_key = api_key
@@ -264,21 +270,28 @@ class LLMJudge:
 
         quoted = "\n".join(f"- {s.quoted()}" for s in evidence)
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        response = requests.post(
-            f"{self.url}/chat/completions",
-            json={
-                "model": self.model,
-                "temperature": 0,
-                "messages": [
-                    {"role": "system", "content": _LLM_PROMPT},
-                    {"role": "user", "content": f"Claim: {claim}\nEvidence:\n{quoted}"},
-                ],
-            },
-            headers=headers,
-            timeout=self.timeout,
-        )
-        response.raise_for_status()
-        content = response.json()["choices"][0]["message"]["content"]
+        try:
+            response = requests.post(
+                f"{self.url}/chat/completions",
+                json={
+                    "model": self.model,
+                    "temperature": 0,
+                    "messages": [
+                        {"role": "system", "content": _LLM_PROMPT},
+                        {"role": "user", "content": f"Claim: {claim}\nEvidence:\n{quoted}"},
+                    ],
+                },
+                headers=headers,
+                timeout=self.timeout,
+            )
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            # An unreachable judge adds nothing; the rule-based findings still stand.
+            return Judgement("support", f"the LLM judge could not be reached ({type(exc).__name__})")
+        try:
+            content = str(response.json()["choices"][0]["message"]["content"])
+        except (ValueError, KeyError, IndexError, TypeError):
+            return Judgement("support", "the LLM endpoint's answer had no chat completion; ignored")
         try:
             answer = json.loads(content[content.index("{") : content.rindex("}") + 1])
         except ValueError:
