@@ -63,7 +63,7 @@ def _resolve_with_lock(project: Project, options: AuditOptions, lock: Lock | Non
 def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | None) -> AuditResult:
     references = tuple(verify_reference(e, resolutions[e.key]) for e in project.entries)
     by_key = {r.entry.key: r for r in references}
-    claims = judge_claims(project.claims, by_key, build_engine(project.config.engine))
+    claims = judge_claims(project.claims, by_key, build_engine(project.config.engine, project.root))
     incomplete = tuple(
         f"{r.entry.key}: {r.findings[0].message}"
         for r in references

@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from claimcheck import rules
@@ -302,13 +303,17 @@ class LLMJudge:
         return Judgement(label, str(answer.get("reason", "")))
 
 
-def build_engine(settings: EngineSettings | None = None) -> Engine:
-    """The engine the configuration asks for; the default needs nothing installed."""
+def build_engine(settings: EngineSettings | None = None, root: Path | None = None) -> Engine:
+    """The engine the configuration asks for; the default needs nothing installed. A relative
+    `model_path` is read from the project root."""
     settings = settings or EngineSettings()
     if settings.backend == "embedding":
         return Engine(retriever=EmbeddingRetriever(), top_k=settings.top_k)
     if settings.backend == "nli":
-        return Engine(judge=NLIJudge(settings.model_path), top_k=settings.top_k)
+        model_path = Path(settings.model_path)
+        if root is not None and not model_path.is_absolute():
+            model_path = root / model_path
+        return Engine(judge=NLIJudge(str(model_path)), top_k=settings.top_k)
     if settings.backend == "llm":
         key = os.environ.get(settings.llm_api_key_env, "") if settings.llm_api_key_env else ""
         return Engine(

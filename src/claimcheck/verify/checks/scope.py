@@ -72,7 +72,8 @@ _CLAIM_OUTCOME = {
     "gastric emptying": r"gastric emptying",
     "glucagon": r"glucagon(?!-like)",
     "glucose uptake": r"glucose uptake",
-    "inflammation": r"inflamm",
+    # "inflammatory fat tissue" describes the fat; inflammation as an outcome is named as such.
+    "inflammation": r"inflammation|inflammatory (?:markers?|cytokines?|molecules|response|burden|state)",
     "macrophages": r"macrophag",
     "pituitary": r"pituitar",
     "growth hormone": r"growth hormone|\bGH\b",
