@@ -44,7 +44,8 @@ CAUSE = re.compile(
     r"makes?|made|allow(?:s|ed)|enabl(?:e|es|ed)|play(?:s|ed)? a (?:\w+ )?role|relie(?:ve|ves|ved)|"
     r"efficacious|influenc(?:e|es|ed)|determin(?:es|ed by)|regulat(?:e|es|ed)|modulat(?:e|es|ed)|"
     r"curb(?:s|ed)?|affect|confer(?:s|red)?|counter(?:s|ed)?|depends? on|disrupt(?:s|ed)?|imped(?:e|es|ed)|"
-    r"produc(?:e|es|ed)|pose(?:s|d)?|treat(?:s|ed)?|cur(?:e|es|ed)|kill(?:s|ed)?|block(?:s|ed)?|"
+    r"produc(?:e|es|ed)|pose(?:s|d)?|treat(?:s|ed)?|cur(?:e|es|ed)|kill(?:s|ed)?|"
+    r"block(?:ed|ing)|blocks (?:the|a|an)\b|"
     r"uncoupl(?:e|es|ed)|shap(?:e|es|ed)|speed(?:s)? up|slow(?:s|ed)? down|spots?|save lives)\b",
     re.I,
 )
