@@ -57,10 +57,18 @@ def test_semaglutide_hba1c_row_is_supported_as_secondary_evidence(article):
     assert any(">2%" in e for e in result.evidence)
 
 
-def test_pharmacokinetic_study_behind_body_composition_is_overstated(article):
+def test_pharmacokinetic_study_behind_body_composition(article):
     result = article["gh-peptides-body-composition-visceral-fat"]
-    assert result.verdict is ClaimVerdict.OVERSTATED
-    assert "C016" in _codes(result)
+    # The CJC-1295 pharmacokinetic study says nothing of fat, muscle or the pituitary.
+    assert result.verdict is ClaimVerdict.UNSUPPORTED
+    assert {"C016", "C018"} <= _codes(result)
+
+
+def test_a_paper_that_never_mentions_the_claimed_outcome_is_unsupported(article):
+    result = article["incretin-mimetics-improve-insulin-sensitivity"]
+    assert result.verdict is ClaimVerdict.UNSUPPORTED
+    scope = next(f for f in result.findings if f.code == "C018")
+    assert "insulin sensitivity" in scope.message
 
 
 def test_causal_wording_on_post_hoc_analysis_is_overstated(article):

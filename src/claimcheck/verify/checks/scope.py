@@ -167,14 +167,27 @@ def check(ctx: Context) -> list[Finding]:
     missing_subjects = [s for s in subjects if not _subject_present(s, text)]
     missing_outcomes = [o for o in outcomes if not _present(OUTCOMES[o], text)]
     note = ctx.incomplete_note.replace("the figure", "it")
-    if (subjects and len(missing_subjects) == len(subjects)) or (
-        outcomes and len(missing_outcomes) == len(outcomes) and len(outcomes) >= 2
+    # The `subject` field holds what the claim is about (words the published text lost).
+    key_outcomes = [o for o, pattern in _CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim.subject, re.I)]
+    key_missing = bool(key_outcomes) and all(o in missing_outcomes for o in key_outcomes)
+    if (
+        key_missing
+        or (subjects and len(missing_subjects) == len(subjects))
+        or (outcomes and len(missing_outcomes) == len(outcomes) and len(outcomes) >= 2)
     ):
         absent = ", ".join(missing_subjects + missing_outcomes)
+        message = f"the cited paper does not mention {absent}: it is about something else{note}"
+        if key_missing:
+            others = [x for x in missing_subjects + missing_outcomes if x not in key_outcomes]
+            also = f" (nor {', '.join(others)})" if others else ""
+            message = (
+                f"the claim is about {', '.join(key_outcomes)}, which the cited paper does not mention"
+                f"{also}{note}"
+            )
         return [
             rules.finding(
                 "C018",
-                f"the cited paper does not mention {absent}: it is about something else{note}",
+                message,
                 reference=ctx.key,
                 evidence=ctx.quote(list(ctx.sentences[:1]) + list(ctx.top[:1])),
             )
