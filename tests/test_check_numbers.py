@@ -71,3 +71,19 @@ def test_incomplete_abstract_is_said_in_the_message():
     record = invented("Weight fell in the treated group.", complete=False)
     findings = check(context("Weight fell by 12% in the treated group.", record))
     assert codes(findings) == ["C011"] and "incomplete" in findings[0].message
+
+
+def test_sample_sizes_and_doses_are_compared(seed_records):
+    from claim_helpers import STANLEY_NEJM
+
+    record = seed_record(seed_records, STANLEY_NEJM)  # 412 patients, 2 mg daily for 26 weeks
+    assert (
+        check(
+            context("In 412 patients with HIV, 2 mg of tesamorelin daily for 26 weeks reduced VAT.", record)
+        )
+        == []
+    )
+    larger = check(context("In 600 patients with HIV, tesamorelin reduced VAT.", record))
+    assert codes(larger) == ["C010"] and "600 patients" in larger[0].message
+    dose = check(context("Tesamorelin at 4 mg daily reduced VAT in patients with HIV.", record))
+    assert codes(dose) == ["C010"] and "4 mg" in dose[0].message
