@@ -372,9 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         flagged = [(g, a) for g, a in assessed if a.verdict.value != "supported"]
         if flagged and "challenge" not in name:
             right = sum(1 for g, _ in flagged if g != "SUPPORT")
+            base = sum(g != "SUPPORT" for g, _ in assessed) / len(assessed)
             say(f"Flags raised (any verdict other than supported): {len(flagged)}; precision "
                 f"{right / len(flagged):.3f} (share of flagged claims whose gold label is REFUTE or "
-                f"NOTENOUGHINFO; base rate {sum(g != 'SUPPORT' for g, _ in assessed) / len(assessed):.3f}).\n")
+                f"NOTENOUGHINFO; base rate {base:.3f}).\n")
         if name == "test (composed)":
             aim = "≥ 0.60"
             summary.append(
