@@ -146,3 +146,32 @@ def test_embedding_backend_with_the_packaged_model(monkeypatch):
     best = engine.retriever.rank("Patients felt sick to the stomach", sentences, k=1)[0]
     assert best.sentence.text == "Nausea was common."
     assert engine.assess(CLAIM, RECORD, "x").verdict is ClaimVerdict.SUPPORTED
+
+
+def test_nli_backend_loads_a_local_model_folder(tmp_path):
+    """The real loading path, on a tiny randomly initialised model written for the test (runs
+    only where the optional `nli` extra is installed)."""
+    pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "drug", "x", "reduces", "weight", "nausea"]
+    (tmp_path / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    transformers.BertTokenizer(str(tmp_path / "vocab.txt")).save_pretrained(tmp_path)
+    config = transformers.BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=8,
+        num_hidden_layers=1,
+        num_attention_heads=1,
+        intermediate_size=8,
+        max_position_embeddings=64,
+        num_labels=3,
+        id2label={0: "contradiction", 1: "neutral", 2: "entailment"},
+        label2id={"contradiction": 0, "neutral": 1, "entailment": 2},
+    )
+    transformers.BertForSequenceClassification(config).save_pretrained(tmp_path)
+    engine = build_engine(EngineSettings(backend="nli", model_path=str(tmp_path)))
+    assert isinstance(engine.judge, NLIJudge)
+    scores = engine.judge.predict("Drug X reduces weight.", "Drug X reduces weight.")
+    assert set(scores) == {"contradiction", "neutral", "entailment"}
+    assert abs(sum(scores.values()) - 1) < 1e-4
+    assessment = engine.assess(CLAIM, RECORD, "x")
+    assert assessment.verdict in {ClaimVerdict.SUPPORTED, ClaimVerdict.CONTRADICTED, ClaimVerdict.UNSUPPORTED}
