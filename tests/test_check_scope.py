@@ -29,3 +29,11 @@ def test_an_outcome_the_paper_never_mentions(seed_records):
     assert codes(findings) == ["C020"]
     assert "ghrelin" in findings[0].message and "cortisol" not in findings[0].message
     assert "incomplete" in findings[0].message
+
+
+def test_a_claim_sharing_no_word_with_the_abstract_is_unsupported():
+    from claim_helpers import invented
+
+    record = invented("Aerobic exercise lowered blood pressure in older adults.", "Exercise and pressure")
+    findings = check(context("Vitamin D supplements prevent colds in children.", record))
+    assert codes(findings) == ["C018"] and "shares" in findings[0].message

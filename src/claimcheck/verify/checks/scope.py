@@ -164,6 +164,16 @@ def _subject_variants(subject: str) -> tuple[str, ...]:
 def check(ctx: Context) -> list[Finding]:
     text = (ctx.record_text + " " + " ".join(ctx.record.mesh_terms)).lower()
     subjects, outcomes = claim_entities(ctx)
+    if not ctx.top:
+        return [
+            rules.finding(
+                "C018",
+                "no sentence of the cited abstract shares a content word with the claim: the paper does "
+                f"not address it{ctx.incomplete_note.replace('the figure', 'the claim')}",
+                reference=ctx.key,
+                evidence=ctx.quote(list(ctx.sentences[:1])),
+            )
+        ]
     missing_subjects = [s for s in subjects if not _subject_present(s, text)]
     missing_outcomes = [o for o in outcomes if not _present(OUTCOMES[o], text)]
     note = ctx.incomplete_note.replace("the figure", "it")
