@@ -26,7 +26,7 @@ def test_policy_syntax():
     [
         ((), 1),  # errors exist
         (("--fail-on", "never"), 0),
-        (("--fail-on", "verdict:supported"), 0),  # no claim is supported, errors are not asked about
+        (("--fail-on", "verdict:contradicted"), 0),  # no claim is contradicted; errors are not asked about
         (("--fail-on", "verdict:cites-defective-reference"), 1),
         (("--fail-on", "never", "--fail-on", "verdict:uncited"), 1),
         (("--fail-on", "verdict:nonsense"), 3),
@@ -37,9 +37,9 @@ def test_exit_codes(cli, bundled_project, args, expected):
 
 
 def test_fail_on_verdict_in_claimcheck_toml(cli, bundled_project):
-    (bundled_project / "claimcheck.toml").write_text('[check]\nfail_on = ["never", "verdict:overstated"]\n')
+    (bundled_project / "claimcheck.toml").write_text('[check]\nfail_on = ["never", "verdict:contradicted"]\n')
     assert cli("check", bundled_project, "--format", "json").returncode == 0
-    (bundled_project / "claimcheck.toml").write_text('[check]\nfail_on = "verdict:unverifiable"\n')
+    (bundled_project / "claimcheck.toml").write_text('[check]\nfail_on = "verdict:overstated"\n')
     assert cli("check", bundled_project, "--format", "json").returncode == 1
     (bundled_project / "claimcheck.toml").write_text('[check]\nfail_on = "verdict:maybe"\n')
     done = cli("check", bundled_project)

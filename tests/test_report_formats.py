@@ -96,7 +96,7 @@ def test_markdown_escapes_claim_text(cli, bundled_project):
         bundled_project,
         "hostile-claim",
         f"Peptides cure everything {XSS} [link](https://x.invalid)",
-        ["bailey2024peptides"],
+        ["stanley2009tesamorelin"],  # not found: the claim is listed in full, with its text
     )
     out = cli("check", bundled_project, "--format", "markdown").stdout
     assert "<script>" not in out and "](https://x.invalid)" not in out

@@ -16,6 +16,7 @@ from claimcheck.sources.base import Source
 from claimcheck.sources.local import LocalSource, read_records
 from claimcheck.verify.claims import judge_claims
 from claimcheck.verify.drift import check_documents
+from claimcheck.verify.engine import build_engine
 from claimcheck.verify.references import verify_reference
 
 
@@ -92,7 +93,7 @@ def _resolve_with_lock(project: Project, options: AuditOptions, lock: Lock | Non
 def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | None) -> AuditResult:
     references = tuple(verify_reference(e, resolutions[e.key]) for e in project.entries)
     by_key = {r.entry.key: r for r in references}
-    claims = judge_claims(project.claims, by_key)
+    claims = judge_claims(project.claims, by_key, build_engine(project.config.engine, project.root))
     # Drift is about the claim's text, not its evidence: attached here, beside the judgement.
     drift, uncovered = check_documents(project.root, project.claims_files)
     claims = tuple(replace(c, findings=c.findings + drift.get(c.claim.id, ())) for c in claims)

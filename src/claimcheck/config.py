@@ -26,9 +26,28 @@ SOURCE_NAMES = (
 _SCHEMA: dict[str, tuple[str, ...]] = {
     "check": ("fail_on",),
     "lock": ("path",),
+    "engine": ("backend", "model_path", "llm_url", "llm_model", "llm_api_key_env", "llm_timeout", "top_k"),
 }
 _ACCEPT_KEYS = ("code", "reason", "claim", "reference")
 _SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url")
+ENGINE_BACKENDS = ("default", "embedding", "nli", "llm")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """`[engine]`: which claim-judging backend runs (see claimcheck.verify.engine)."""
+
+    backend: str = "default"
+    #: A local folder holding the NLI / cross-encoder model (backend "nli").
+    model_path: str = ""
+    #: An OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (backend "llm").
+    llm_url: str = ""
+    llm_model: str = ""
+    #: The environment variable holding the API key (the key itself never goes in the file).
+    llm_api_key_env: str = "CLAIMCHECK_LLM_API_KEY"
+    llm_timeout: float = 60.0
+    #: How many evidence sentences are kept per cited record.
+    top_k: int = 3
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,7 @@ class Config:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: `[[accept]]` tables: finding codes accepted for a claim or a reference, each with a reason.
     accepts: tuple[Acceptance, ...] = ()
+    engine: EngineSettings = field(default_factory=EngineSettings)
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -92,6 +112,7 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
         parse_fail_on(fail_on)
     except ValueError as exc:
         raise InputError(display, _line_of(text, "fail_on"), f"fail_on: {exc}") from None
+    engine = _engine_settings(data.get("engine", {}), text, display)
     records = sources.get("local", {}).get("records", [])
     if isinstance(records, str):
         records = [records]
@@ -101,6 +122,40 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
         local_records=tuple(records),
         sources=sources,
         accepts=_acceptances(data.get("accept", []), text, display),
+        engine=engine,
+    )
+
+
+def _engine_settings(data: dict[str, Any], text: str, display: str) -> EngineSettings:
+    backend = data.get("backend", "default")
+    if backend not in ENGINE_BACKENDS:
+        raise InputError(display, _line_of(text, "backend"),
+                         f"engine backend must be one of {', '.join(ENGINE_BACKENDS)}")
+    for key in ("model_path", "llm_url", "llm_model", "llm_api_key_env"):
+        if not isinstance(data.get(key, ""), str):
+            raise InputError(display, _line_of(text, key), f"engine {key} must be a string")
+    top_k = data.get("top_k", 3)
+    if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 20:
+        raise InputError(display, _line_of(text, "top_k"), "engine top_k must be a whole number from 1 to 20")
+    timeout = data.get("llm_timeout", 60.0)
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
+        raise InputError(
+            display, _line_of(text, "llm_timeout"), "engine llm_timeout must be a positive number"
+        )
+    if backend == "llm" and not (data.get("llm_url") and data.get("llm_model")):
+        raise InputError(
+            display, _line_of(text, "backend"), "engine backend 'llm' needs llm_url and llm_model"
+        )
+    if backend == "nli" and not data.get("model_path"):
+        raise InputError(display, _line_of(text, "backend"), "engine backend 'nli' needs model_path")
+    return EngineSettings(
+        backend=backend,
+        model_path=data.get("model_path", ""),
+        llm_url=data.get("llm_url", ""),
+        llm_model=data.get("llm_model", ""),
+        llm_api_key_env=data.get("llm_api_key_env", "CLAIMCHECK_LLM_API_KEY"),
+        llm_timeout=float(timeout),
+        top_k=top_k,
     )
 
 

@@ -256,6 +256,8 @@ class ClaimResult:
     findings: tuple[Finding, ...] = ()
     #: The reference the verdict rests on (best support among the cited ones).
     basis: str | None = None
+    #: The sentences of the basis record that the verdict rests on, best first.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

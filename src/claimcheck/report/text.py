@@ -96,12 +96,16 @@ def _claim_block(result: ClaimResult) -> list[str]:
         f"  [bold]{escape(claim.id)}[/] [dim]{escape(claim.file)}:{claim.line}[/]{subject}",
         f"    \u201c{escape(_clip(claim.text, 110))}\u201d",
     ]
+    if result.basis and result.verdict is not ClaimVerdict.UNCITED:
+        lines.append(f"    [dim]judged on {escape(result.basis)}[/]")
     for finding in result.findings:
         style = _SEVERITY_STYLE[finding.severity.value]
         lines.append(
             f"    [{style}]{finding.code}[/] {finding.name}{_accepted(finding)}: {escape(finding.message)}"
         )
         lines += [f"      [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in finding.evidence]
+    if result.verdict is ClaimVerdict.SUPPORTED:
+        lines += [f"    [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in result.evidence[:2]]
     return lines
 
 

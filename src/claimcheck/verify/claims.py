@@ -1,7 +1,9 @@
 """A verdict for each claim from the references it cites.
 
-This stage inherits what the reference audit found (uncited, defective references, no text to
-judge). Judging the claim's content against the cited paper's text builds on it.
+The reference audit decides what evidence there is (uncited, defective references, no text to
+judge); the engine (claimcheck.verify.engine) then judges the claim against each cited record
+that has an abstract. A claim citing several references is judged on the best support among
+them, and `ClaimResult.basis` says which.
 """
 
 from __future__ import annotations
@@ -17,9 +19,29 @@ from claimcheck.model import (
     ReferenceResult,
     ReferenceStatus,
 )
+from claimcheck.verify.engine import VERDICT_ORDER, Assessment, Engine
+
+_DEFAULT_ENGINE: Engine | None = None
 
 
-def judge_claim(claim: Claim, references: Mapping[str, ReferenceResult]) -> ClaimResult:
+def default_engine() -> Engine:
+    global _DEFAULT_ENGINE
+    if _DEFAULT_ENGINE is None:
+        _DEFAULT_ENGINE = Engine()
+    return _DEFAULT_ENGINE
+
+
+def best_assessment(assessments: Sequence[Assessment]) -> Assessment:
+    """The best support: the mildest verdict, then the closest evidence, then citation order."""
+    return min(
+        enumerate(assessments),
+        key=lambda pair: (-VERDICT_ORDER.index(pair[1].verdict), -pair[1].score, pair[0]),
+    )[1]
+
+
+def judge_claim(
+    claim: Claim, references: Mapping[str, ReferenceResult], engine: Engine | None = None
+) -> ClaimResult:
     if not claim.cites:
         finding = rules.finding("C001", "the claim cites no reference")
         return ClaimResult(claim, ClaimVerdict.UNCITED, (finding,))
@@ -38,20 +60,19 @@ def judge_claim(claim: Claim, references: Mapping[str, ReferenceResult]) -> Clai
         findings.append(rules.finding("C003", f"the cited reference could not be resolved ({keys})"))
         return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), usable[0].entry.key)
     with_text = [r for r in resolved if r.record and r.record.abstract]
-    basis = (with_text or resolved)[0].entry.key
     if not with_text:
         keys = ", ".join(r.entry.key for r in resolved)
-        findings.append(rules.finding("C003", f"the cited record has no abstract ({keys})", reference=basis))
-    else:
-        findings.append(
-            rules.finding(
-                "C003", "the claim's content has not been compared with the cited abstract", reference=basis
-            )
-        )
-    return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis)
+        basis = resolved[0].entry.key
+        findings.append(rules.finding(
+            "C003", f"the cited record has no abstract to judge the claim against ({keys})", reference=basis))
+        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis)
+    engine = engine or default_engine()
+    assessments = [engine.assess(claim, r.record, r.entry.key) for r in with_text if r.record]
+    best = best_assessment(assessments)
+    return ClaimResult(claim, best.verdict, (*findings, *best.findings), best.key, best.evidence)
 
 
 def judge_claims(
-    claims: Sequence[Claim], references: Mapping[str, ReferenceResult]
+    claims: Sequence[Claim], references: Mapping[str, ReferenceResult], engine: Engine | None = None
 ) -> tuple[ClaimResult, ...]:
-    return tuple(judge_claim(claim, references) for claim in claims)
+    return tuple(judge_claim(claim, references, engine) for claim in claims)

@@ -1,0 +1,208 @@
+"""Direction and negation: the evidence reports the opposite direction, no effect, or a
+non-significant result where the claim states an effect (C012, contradicted).
+
+Only sentences that are about what the claim is about count: a direction is compared on the
+words it governs ("reduced visceral adipose tissue"), and a sentence stating the claimed
+direction for the same outcome anywhere in the evidence clears the flag.
+"""
+
+from __future__ import annotations
+
+import re
+
+from claimcheck import rules
+from claimcheck.model import Finding
+from claimcheck.verify.checks import Context
+from claimcheck.verify.evidence import Sentence, stem, tokens
+
+#: Changes in amount only: "enhance", "promote" or "stimulate" say too little about which way a
+#: measured outcome moved to set against a claim.
+UP = re.compile(
+    r"\b(increas\w*|rais(?:e|es|ed|ing)|elevat\w*|higher|gain\w*|ris(?:e|es|ing)|rose|"
+    r"augment\w*)\b",
+    re.I,
+)
+DOWN = re.compile(
+    r"\b(decreas\w*|reduc\w*|lower(?:s|ed|ing)?|declin\w*|diminish\w*|fall\w*|fell|"
+    r"drop\w*|loss|lost|shorten\w*|halv\w*)\b",
+    re.I,
+)
+BETTER = re.compile(
+    r"\b(improv\w*|benefi\w*|ameliorat\w*|alleviat\w*|protect\w*|restor\w*|normali[sz]\w*)\b", re.I
+)
+WORSE = re.compile(r"\b(worsen\w*|impair\w*|deteriorat\w*|exacerbat\w*|aggravat\w*|harm\w*)\b", re.I)
+NULL = re.compile(
+    r"\b(no (?:significant |statistically significant |meaningful |clinically \w+ )?(?:effect|difference|"
+    r"change|association|improvement|reduction|increase|benefit|evidence|impact|relationship|correlation|"
+    r"link)s?|not (?:statistically )?significant(?:ly)?|non-?significant(?:ly)?|did not|does not|do not|"
+    r"was not|were not|is not|are not|has not|have not|failed to|unaltered|unchanged|unaffected|"
+    r"neither|nor|none of|not associated|not related|no longer|without|cannot|can ?not|never|"
+    r"neutral|similar (?:in|between|to)|comparable)\b",
+    re.I,
+)
+#: Words that deny without "not": "unable to", "lacked any", "no evidence", "absence of".
+PRIVATIVE = re.compile(r"\b(unable|lack(?:s|ed|ing)?|absen(?:t|ce)|fail(?:s|ed)?|free of|none|no)\b", re.I)
+#: A flat denial in a claim (not "not merely", not "neutral").
+DENIAL = re.compile(
+    r"\b(?:no|not|never|cannot|can ?not|unable|lack(?:s|ed|ing)?|fail(?:s|ed)? to|none|neither|"
+    r"(?:did|does|do|is|are|was|were|has|have)n't|without)\b(?!\s+(?:merely|only|just|simply|necessarily))",
+    re.I)
+_POLES = {"up": "down", "down": "up", "better": "worse", "worse": "better"}
+_GENERIC = {
+    stem(w)
+    for w in (
+        "level",
+        "levels",
+        "patient",
+        "group",
+        "effect",
+        "treatment",
+        "mean",
+        "change",
+        "significant",
+        "significantly",
+        "study",
+        "result",
+        "baseline",
+    )
+}
+
+
+_PASSIVE_TAIL = re.compile(r"\s*(?:by|in|from|at|to|significantly|[,.;:()]|$)", re.I)
+
+
+def _directions(text: str) -> list[tuple[str, set[str]]]:
+    """Each direction word with what it is said of: the words after it ("reduced VAT"), and the
+    words before it when it closes a phrase ("VAT decreased by 15%")."""
+    found: list[tuple[str, set[str]]] = []
+    for part in re.split(r"(?<=[.;])\s+", text):
+        for name, pattern in (("up", UP), ("down", DOWN), ("better", BETTER), ("worse", WORSE)):
+            for match in pattern.finditer(part):
+                words = tokens(part[match.end() : match.end() + 50])[:4]
+                if _PASSIVE_TAIL.match(part[match.end() :]):
+                    words += tokens(part[max(0, match.start() - 30) : match.start()])[-2:]
+                found.append((name, {w for w in words if not w[0].isdigit()} - _GENERIC))
+    return found
+
+
+ANTONYMS = (
+    ("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"), ("higher", "lower"),
+    ("more", "less"), ("positive", "negative"), ("mild", "severe"), ("before", "after"), ("early", "late"),
+    ("younger", "older"), ("safe", "unsafe"), ("effective", "ineffective"), ("common", "rare"),
+    ("high", "low"), ("rise", "fall"), ("benefit", "harm"), ("improved", "worsened"), ("improve", "worsen"),
+    ("symptomatic", "asymptomatic"), ("efficient", "inefficient"), ("likely", "unlikely"),
+    ("sufficient", "insufficient"), ("major", "minor"), ("strong", "weak"), ("fast", "slow"),
+    ("better", "worse"), ("greater", "smaller"), ("above", "below"), ("long", "short"),
+    ("associated", "unassociated"), ("all", "some"), ("always", "sometimes"), ("most", "few"),
+)
+_ANTONYM = {a: b for pair in ANTONYMS for a, b in (pair, pair[::-1])}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+
+
+def _antonym(claim: str, evidence: str, claim_words: set[str]) -> tuple[str, str] | None:
+    """A claim word whose opposite the evidence sentence uses instead, in a sentence that
+    otherwise says much the same (at least three shared content words)."""
+    if len(claim_words & set(tokens(evidence))) < 3:
+        return None
+    in_claim, in_evidence = _words(claim), _words(evidence)
+    for word in in_claim:
+        opposite = _ANTONYM.get(word)
+        if opposite and opposite in in_evidence and word not in in_evidence and opposite not in in_claim:
+            return word, opposite
+    return None
+
+
+def _relevant(ctx: Context, claim_words: set[str]) -> list[Sentence]:
+    chosen = []
+    for sentence in ctx.top[:3]:
+        shared = claim_words & set(tokens(sentence.text))
+        if len(shared) >= 2:
+            chosen.append(sentence)
+    return chosen
+
+
+def check(ctx: Context) -> list[Finding]:
+    claim = ctx.claim_text
+    claim_words = {w for w in tokens(claim) if not w[0].isdigit()} - _GENERIC
+    relevant = _relevant(ctx, claim_words)
+    if not relevant:
+        return []
+    claim_null = NULL.search(claim) is not None or PRIVATIVE.search(claim) is not None
+    claim_dirs = _directions(claim)
+    # No effect where the claim states one.
+    if not claim_null and claim_dirs:
+        claim_object = set().union(*(words for _, words in claim_dirs))
+        nulls = [
+            (s, m)
+            for s in relevant
+            if (m := NULL.search(s.text)) and len(claim_object & set(tokens(s.text))) >= 1
+        ]
+        affirmed = any(
+            name == claim_name and words & claim_object
+            for sentence in relevant
+            if not NULL.search(sentence.text)
+            for name, words in _directions(sentence.text)
+            for claim_name, _ in claim_dirs
+        )
+        if nulls and not affirmed:
+            sentence, null = nulls[0]
+            return [
+                rules.finding(
+                    "C012",
+                    f"the claim states an effect, but the evidence reports '{null.group(0)}'",
+                    reference=ctx.key,
+                    evidence=ctx.quote([sentence]),
+                )
+            ]
+    # The claim denies what the evidence states ("lacked any antibodies" / "antibody was detected").
+    if claim_null:
+        for sentence in [s for s in relevant if s.label != "TITLE"][:2]:
+            if NULL.search(sentence.text) or PRIVATIVE.search(sentence.text):
+                continue
+            shared = claim_words & set(tokens(sentence.text))
+            if len(shared) >= max(3, 0.3 * len(claim_words)):
+                denial = DENIAL.search(claim)
+                if denial is None:
+                    break
+                return [rules.finding(
+                    "C012",
+                    f"the claim says '{denial.group(0)}', but the evidence states it without negation",
+                    reference=ctx.key, evidence=ctx.quote([sentence]))]
+    # The opposite direction for the same outcome.
+    if claim_null:
+        return []
+    for claim_name, claim_object in claim_dirs:
+        if not claim_object:
+            continue
+        same = opposite = None
+        for sentence in relevant:
+            if NULL.search(sentence.text):
+                continue
+            for name, words in _directions(sentence.text):
+                if not words & claim_object:
+                    continue
+                if name == claim_name:
+                    same = sentence
+                elif name == _POLES[claim_name]:
+                    opposite = opposite or sentence
+        if opposite is not None and same is None:
+            return [
+                rules.finding(
+                    "C012",
+                    f"the claim says {claim_name}, the evidence reports the opposite direction "
+                    f"({_POLES[claim_name]}) for the same outcome",
+                    reference=ctx.key,
+                    evidence=ctx.quote([opposite]),
+                )
+            ]
+    # An antonym in the sentence the claim rests on ("mild" where the evidence says "severe").
+    antonym = _antonym(claim, relevant[0].text, claim_words)
+    if antonym:
+        return [rules.finding(
+            "C012",
+            f"the claim says '{antonym[0]}', the evidence says '{antonym[1]}'",
+            reference=ctx.key, evidence=ctx.quote(relevant[:1]))]
+    return []

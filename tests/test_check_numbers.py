@@ -1,0 +1,89 @@
+from claim_helpers import BAILEY_2024, FOURMAN, TEICH, codes, context, invented, seed_record
+
+from claimcheck.verify.checks.numbers import check, extract
+
+TESAMORELIN_CLAIM = (
+    "Clinical studies have consistently shown that can reduce VAT by 15-20% over a period of 26 to 52 weeks."
+)
+
+
+def _kinds(text):
+    return [(q.kind, q.low, q.high, q.bound) for q in extract(text)]
+
+
+def test_ranges_bounds_folds_and_durations_are_normalised():
+    assert _kinds("reduce VAT by 15-20% over a period of 26 to 52 weeks") == [
+        ("percent", 15, 20, ""),
+        ("duration", 26, 52, ""),
+    ]
+    assert _kinds("by 15%-20% over 6-12 months")[0] == ("percent", 15, 20, "")
+    months = _kinds("by 15%-20% over 6-12 months")[1]
+    assert months[0] == "duration" and round(months[1]) == 26 and round(months[2]) == 52
+    assert _kinds(">2% reduction in HbA1c") == [("percent", 2, 2, ">")]
+    assert _kinds("more than 2% reduction") == [("percent", 2, 2, ">")]
+    assert _kinds("increases in GH by 2- to 10-fold")[0] == ("fold", 2, 10, "")
+    assert [q.kind for q in extract("412 patients received 2 mg (n=28)")] == ["dose", "count", "count"]
+
+
+def test_names_and_confidence_levels_are_not_figures():
+    assert extract("GLP-1 agonists in type 2 diabetes and COVID-19 in 2020") == []
+    assert [q.text for q in extract("−15.0% (95% CI, −15.9 to −14.2)") if q.kind == "percent"] == ["−15.0%"]
+
+
+def test_the_tesamorelin_figures_match_the_abstract_in_other_units(seed_records):
+    # 26 to 52 weeks is the abstract's 6-12 months; 15-20% is its 15%-20%.
+    ctx = context(TESAMORELIN_CLAIM, seed_record(seed_records, FOURMAN), subject="Tesamorelin")
+    assert check(ctx) == []
+
+
+def test_a_larger_figure_than_reported_is_overstated(seed_records):
+    ctx = context(
+        "Tesamorelin reduces VAT by 25-30% over 26 to 52 weeks.", seed_record(seed_records, FOURMAN)
+    )
+    findings = check(ctx)
+    assert codes(findings) == ["C010"]
+    assert "15%-20%" in " ".join(findings[0].evidence)
+    assert "incomplete" in findings[0].message  # the record's abstract is cut short
+
+
+def test_a_figure_the_abstract_never_mentions_is_unsupported(seed_records):
+    ctx = context("CJC-1295 reduced visceral fat by 15-20%.", seed_record(seed_records, TEICH))
+    assert set(codes(check(ctx))) == {"C011"}
+
+
+def test_bounds_in_the_semaglutide_row_are_supported(seed_records):
+    claim = (
+        "GLP-1 Agonists (e.g. Semaglutide) Achieved significant reductions in glycated haemoglobin "
+        "(HbA1c) in individuals with T2DM. >2% reduction in HbA1c"
+    )
+    assert check(context(claim, seed_record(seed_records, BAILEY_2024))) == []
+    larger = claim.replace(">2%", ">3%")
+    assert codes(check(context(larger, seed_record(seed_records, BAILEY_2024)))) == ["C010"]
+
+
+def test_more_precise_than_the_source_is_overstated():
+    record = invented("Weight fell by 15% in the treated group over 26 weeks.")
+    findings = check(context("Weight fell by 15.27% in treated people.", record))
+    assert codes(findings) == ["C010"] and "more precise" in findings[0].message
+
+
+def test_incomplete_abstract_is_said_in_the_message():
+    record = invented("Weight fell in the treated group.", complete=False)
+    findings = check(context("Weight fell by 12% in the treated group.", record))
+    assert codes(findings) == ["C011"] and "incomplete" in findings[0].message
+
+
+def test_sample_sizes_and_doses_are_compared(seed_records):
+    from claim_helpers import STANLEY_NEJM
+
+    record = seed_record(seed_records, STANLEY_NEJM)  # 412 patients, 2 mg daily for 26 weeks
+    assert (
+        check(
+            context("In 412 patients with HIV, 2 mg of tesamorelin daily for 26 weeks reduced VAT.", record)
+        )
+        == []
+    )
+    larger = check(context("In 600 patients with HIV, tesamorelin reduced VAT.", record))
+    assert codes(larger) == ["C010"] and "600 patients" in larger[0].message
+    dose = check(context("Tesamorelin at 4 mg daily reduced VAT in patients with HIV.", record))
+    assert codes(dose) == ["C010"] and "4 mg" in dose[0].message

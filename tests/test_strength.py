@@ -1,0 +1,67 @@
+import csv
+
+import pytest
+
+from claimcheck.verify.checks.strength import (
+    CAUSAL,
+    CONDITIONAL,
+    CORRELATIONAL,
+    NONE,
+    STRONG_CAUSAL,
+    strength,
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Sentences of the bundled article.
+        (
+            "This demonstrates that the metabolic benefits are a direct consequence of reducing "
+            "the pathogenic visceral fat mass.",
+            CAUSAL,
+        ),
+        (
+            "Some research also indicates that Ipamorelin itself may directly stimulate insulin secretion.",
+            CONDITIONAL,
+        ),
+        (
+            "This reduction in VAT is not merely a cosmetic change; it is directly correlated with "
+            "a significant improvement in the metabolic profile.",
+            CORRELATIONAL,
+        ),
+        (
+            "Peptides are short chains of amino acids, which are the fundamental building blocks "
+            "of proteins.",
+            NONE,
+        ),
+        # Edge cases written for the test.
+        ("Further studies are needed to determine whether the drug reduces weight.", NONE),
+        ("Patients with obesity had higher HbA1c than those without.", CORRELATIONAL),
+    ],
+)
+def test_strength_of_article_sentences(sentence, expected):
+    assert strength(sentence) == expected
+
+
+def test_strong_causal_wording_is_found_in_the_article():
+    assert STRONG_CAUSAL.search(
+        "This reduction in VAT is directly linked to improvements in metabolic markers."
+    )
+    assert not STRONG_CAUSAL.search(
+        "Tesamorelin is a synthetic analogue of growth hormone-releasing hormone."
+    )
+
+
+def test_strength_lexicon_on_the_yu_sentences(shared):
+    """A regression guard on the labelled PubMed conclusions (read at run time; the full
+    measurement is eval/evaluate.py): most direct-causal and correlational sentences are told apart."""
+    path = shared / "datasets" / "claim_strength_yu" / "data__pubmed_causal_language_use.csv"
+    if not path.exists():
+        pytest.skip("the claim-strength dataset is not in ../shared/datasets")
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    # This file's encoding: 1 direct causal, 3 correlational.
+    causal = [r for r in rows if r["label"] == "1"]
+    correlational = [r for r in rows if r["label"] == "3"]
+    assert sum(strength(r["sentence"]) == CAUSAL for r in causal) / len(causal) > 0.5
+    assert sum(strength(r["sentence"]) == CORRELATIONAL for r in correlational) / len(correlational) > 0.6
