@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from faultserver import FAULTS, FaultServer, closed_port
 from fakeweb import FakeWeb, environment
+from faultserver import FAULTS, FaultServer, closed_port
 from test_live_e2e import BIB, CLAIMS, EXPECTED, PAPERS
 
 from claimcheck.cli import main
