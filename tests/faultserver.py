@@ -45,6 +45,8 @@ FAULTS = (
 )
 #: Faults a random-fault run draws from: the quick ones (no waiting on timeouts).
 QUICK_FAULTS = tuple(f for f in FAULTS if f not in {"refused", "timeout", "slow-drip", "oversized"})
+#: Faults a retry can get past (a real server's hiccups).
+TRANSIENT_FAULTS = ("reset", "429", "429-retry-after", "500", "502", "503")
 
 REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Unavailable"}
 
@@ -57,6 +59,8 @@ class FaultServer:
     faults: dict[str, str] = field(default_factory=dict)
     #: With a rate, each request is given a random quick fault with this probability.
     rate: float = 0.0
+    #: The faults a random draw picks from.
+    choices: tuple[str, ...] = ()
     seed: int = 8
     hang: float = 3.0
     #: How long a slow drip lasts if the client keeps listening.
@@ -125,7 +129,7 @@ class FaultServer:
         with self._lock:
             fault = self.faults.get(service, "")
             if not fault and self.rate and self._random.random() < self.rate:
-                fault = self._random.choice(QUICK_FAULTS)
+                fault = self._random.choice(self.choices or QUICK_FAULTS)
             self.served.append((service, fault))
         if fault in {"reset", "timeout", "slow-drip", "cut-connection", "oversized"}:
             self._misbehave(conn, fault)
@@ -172,7 +176,9 @@ class FaultServer:
         elif fault == "malformed":
             payload = b"<PubmedArticleSet><PubmedArticle></PubmedArticleSet" if xml else b'{"status": ok,'
         elif fault == "wrong-shape":
-            payload = b"<Unexpected><Id>1</Id></Unexpected>" if xml else b'{"message": 7, "data": [1], "0": null}'
+            payload = (
+                b"<Unexpected><Id>1</Id></Unexpected>" if xml else b'{"message": 7, "data": [1], "0": null}'
+            )
             status = 200
         elif fault == "wrong-content-type":
             content_type = "text/html"
@@ -184,14 +190,18 @@ class FaultServer:
         elif fault == "timeout":
             self._stopped.wait(self.hang)
         elif fault == "slow-drip":
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"
+            )
             until = time.monotonic() + self.drip
             while time.monotonic() < until and not self._stopped.is_set():
                 conn.sendall(b" ")
                 time.sleep(0.05)
             self.endured.append(fault)
         elif fault == "cut-connection":
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":")
+            conn.sendall(
+                b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":'
+            )
         elif fault == "oversized":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[")
             block = b"0," * 32768

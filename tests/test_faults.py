@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from fakeweb import FakeWeb, environment
 from faultserver import FAULTS, FaultServer, closed_port
+from reliability import FAULT_OUTCOME
 from test_live_e2e import BIB, CLAIMS, EXPECTED, PAPERS
 
 from claimcheck.cli import main
@@ -82,7 +83,9 @@ CASES = [(service, fault) for service in SERVICES for fault in FAULTS]
 @pytest.mark.parametrize(
     ("service", "fault"),
     [
-        pytest.param(s, f, marks=pytest.mark.reliability(category=f"fault: {s}", case=f))
+        pytest.param(
+            s, f, marks=pytest.mark.reliability(category=f"fault: {s}", case=f, outcome=FAULT_OUTCOME)
+        )
         for s, f in CASES
     ],
 )
