@@ -63,6 +63,8 @@ class FaultServer:
     choices: tuple[str, ...] = ()
     seed: int = 8
     hang: float = 3.0
+    #: Seconds every answer waits before it is sent (a slow but healthy server).
+    delay: float = 0.0
     #: How long a slow drip lasts if the client keeps listening.
     drip: float = 20.0
     #: (service, fault or "") of every request served
@@ -131,6 +133,8 @@ class FaultServer:
             if not fault and self.rate and self._random.random() < self.rate:
                 fault = self._random.choice(self.choices or QUICK_FAULTS)
             self.served.append((service, fault))
+        if self.delay:
+            self._stopped.wait(self.delay)
         if fault in {"reset", "timeout", "slow-drip", "cut-connection", "oversized"}:
             self._misbehave(conn, fault)
             return False
