@@ -43,6 +43,9 @@ FAULTS = (
     "oversized",  # an endless body with no Content-Length
     "redirect-loop",  # 302 to itself, forever
 )
+#: Not a fault of the matrix: a 400 whose body echoes the request line and headers, as many
+#: APIs do in error messages (identification must not leak through it).
+ECHO = "echo-400"
 #: Faults a random-fault run draws from: the quick ones (no waiting on timeouts).
 QUICK_FAULTS = tuple(f for f in FAULTS if f not in {"refused", "timeout", "slow-drip", "oversized"})
 #: Faults a retry can get past (a real server's hiccups).
@@ -69,6 +72,8 @@ class FaultServer:
     drip: float = 20.0
     #: (service, fault or "") of every request served
     served: list[tuple[str, str]] = field(default_factory=list)
+    #: The head (request line and headers) of every request, as received.
+    heads: list[bytes] = field(default_factory=list)
     #: Drips and floods the client let run to their end (a bounded client hangs up first).
     endured: list[str] = field(default_factory=list)
 
@@ -120,6 +125,7 @@ class FaultServer:
                 return False
             data += chunk
         head, _, body = data.partition(b"\r\n\r\n")
+        self.heads.append(head)
         lines = head.decode("latin-1").split("\r\n")
         method, target, _version = lines[0].split(" ", 2)
         headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
@@ -166,6 +172,9 @@ class FaultServer:
                 "429-absurd-retry-after": ["Retry-After: 999999999"],
             }[fault]
             return 429, "text/plain", b"Too Many Requests", extra
+        if fault == ECHO:
+            echoed = f"Bad request: {method} {parts.path}?{parts.query} {headers}".encode()
+            return 400, "text/plain", echoed, []
         if fault in {"500", "502", "503"}:
             return int(fault), "text/plain", f"HTTP {fault}".encode(), []
         if fault == "html-error-page":

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests_cache
@@ -213,7 +213,12 @@ class Http:
         self._sleep = sleep
         #: Requests that went over the network, by source (cache hits are not counted).
         self.sent: Counter[str] = Counter()
-        ignored = tuple({n for n in SECRET_NAMES} | {n.title() for n in SECRET_NAMES} | {"X-API-Key"})
+        # requests-cache redacts header names as spelled: add each identity header's own spelling
+        # (Crossref-Plus-API-Token was stored in the cache as it was sent).
+        spelled = {name for _, headers in self._identity.values() for name in headers}
+        ignored = tuple(
+            {n for n in SECRET_NAMES} | {n.title() for n in SECRET_NAMES} | {"X-API-Key"} | spelled
+        )
         settings: dict[str, Any] = {
             "allowable_codes": (200, 404),
             "allowable_methods": ("GET", "POST"),
@@ -404,7 +409,9 @@ class Http:
                 elif status >= 500:
                     problem = f"HTTP {status} ({where})"
                 else:
-                    raise SourceUnavailable(source, f"HTTP {status} ({where}): {_snippet(response.text)}")
+                    # Error bodies often echo the request: keep the identification out of the reason.
+                    body = _scrub(_snippet(response.text), [*id_params.values(), *id_headers.values()])
+                    raise SourceUnavailable(source, f"HTTP {status} ({where}): {body}")
             if attempt >= policy.retries:
                 # Do not keep a run waiting on a source that just failed every retry: later
                 # requests to it fail at once with the same reason (the run is incomplete anyway).
@@ -567,6 +574,16 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    """The text with every identification value (plain or URL-encoded) replaced."""
+    for secret in secrets:
+        value = str(secret).removeprefix("Bearer ")
+        for form in {value, quote(value, safe=""), quote_plus(value)}:
+            if len(form) >= 4:
+                text = text.replace(form, "[redacted]")
+    return text
 
 
 def _snippet(text: str, limit: int = 160) -> str:
