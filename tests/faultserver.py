@@ -180,6 +180,8 @@ class FaultServer:
         if fault == "html-error-page":
             page = b"<!doctype html><html><body><h1>Down for maintenance</h1></body></html>"
             return 200, "text/html; charset=utf-8", page, []
+        if fault.startswith("redirect-to:"):  # elsewhere: another host, same server
+            return 302, "text/plain", b"", [f"Location: {fault.removeprefix('redirect-to:')}{parts.path}"]
         if fault == "redirect-loop":
             return 302, "text/plain", b"", [f"Location: {parts.path}?{parts.query}"]
         status, content_type, payload = self._genuine(method, parts, headers, body)

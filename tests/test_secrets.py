@@ -146,3 +146,27 @@ def test_urls_in_the_bibliography_are_never_fetched(tmp_path):
         "datacite",
         "doiorg",
     }
+
+
+@pytest.mark.reliability(
+    category="security: secrets and contacts",
+    case="a redirect to another host",
+    outcome="followed without the API key headers",
+)
+def test_a_redirect_to_another_host_does_not_carry_the_keys(tmp_path):
+    from claimcheck.sources.http import Http, Policy
+
+    server = FaultServer(FakeWeb(PAPERS))
+    elsewhere = server.url.replace("127.0.0.1", "localhost")
+    server.faults["semanticscholar"] = f"redirect-to:{elsewhere}/moved"
+    identity = {"semanticscholar": ({}, {"x-api-key": "zqxs2key"})}
+    try:
+        http = Http(None, policies={"semanticscholar": Policy(retries=0)}, identity=identity)
+        http.get("semanticscholar", f"{server.url}/semanticscholar/paper/x")
+    except Exception:
+        pass  # the redirected request may fail; what matters is what it carried
+    finally:
+        server.stop()
+    first, second = server.heads[0], server.heads[1]
+    assert b"zqxs2key" in first and b"/moved/" in second
+    assert b"zqxs2key" not in second

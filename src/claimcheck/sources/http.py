@@ -242,6 +242,7 @@ class Http:
             self._session = requests_cache.CachedSession(backend="memory", **settings)
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.max_redirects = MAX_REDIRECTS
+        self._session.rebuild_auth = _without_identity_elsewhere(self._session.rebuild_auth, spelled)
 
     def close(self) -> None:
         self._session.close()
@@ -528,6 +529,18 @@ class _BodyReader:
 
     def _too_large(self) -> str:
         return f"answer larger than {self.policy.max_bytes} bytes ({self.where})"
+
+
+def _without_identity_elsewhere(rebuild_auth: Any, names: set[str]) -> Any:
+    """requests drops only Authorization when a redirect leaves the host; drop our keys too."""
+
+    def rebuild(prepared: requests.PreparedRequest, response: requests.Response) -> None:
+        rebuild_auth(prepared, response)
+        if urlsplit(prepared.url or "").netloc != urlsplit(response.request.url or "").netloc:
+            for name in names:
+                prepared.headers.pop(name, None)
+
+    return rebuild
 
 
 def _fresh(response: Any, lifetime: timedelta) -> bool:
