@@ -5,12 +5,12 @@ The page is generated from a test run so that it cannot claim more than the test
 that failed or was skipped is printed as such. Tests may add a detail line (counts, what was
 observed) with `request.node.user_properties.append(("reliability", "text"))`.
 
-    python -m pytest -m reliability --reliability-report docs/reliability.md
+    python -m pytest -m reliability --reliability-report=docs/reliability.md
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,16 +85,19 @@ def render(cases: list[Case]) -> str:
         "",
         "## Summary",
         "",
-        "| category | cases | passed | not passed | seconds |",
-        "|---|---:|---:|---:|---:|",
+        "| category | cases | passed | failed | skipped | seconds |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     groups: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
         groups["fault injection (every service)" if case in faults else case.category].append(case)
     for name, members in groups.items():
-        passed = sum(1 for c in members if c.result == "passed")
+        count = Counter(c.result for c in members)
         seconds = sum(c.seconds for c in members)
-        lines.append(f"| {name} | {len(members)} | {passed} | {len(members) - passed} | {seconds:.1f} |")
+        lines.append(
+            f"| {name} | {len(members)} | {count['passed']} | {count['FAILED']} | {count['skipped']} "
+            f"| {seconds:.1f} |"
+        )
     total = sum(c.seconds for c in cases if c in faults or c.category.startswith("fault"))
     lines += ["", f"Fault tests in all (matrix and fault rate): {total:.0f} s.", ""]
     if faults:
@@ -120,10 +123,16 @@ def render(cases: list[Case]) -> str:
     for case in others:
         by_category[case.category].append(case)
     for category, members in by_category.items():
-        lines += [f"## {category}", "", "| case | result | outcome |", "|---|---|---|"]
+        lines += [f"## {category}", "", "| case | runs | result | outcome |", "|---|---:|---|---|"]
+        same: dict[str, list[Case]] = defaultdict(list)  # parametrized runs of one case
         for case in members:
-            outcome = "; ".join(x for x in (case.outcome, *case.details) if x)
-            lines.append(f"| {_cell(case.case)} | {case.result} | {_cell(outcome)} |")
+            same[case.case].append(case)
+        for name, runs in same.items():
+            results = Counter(c.result for c in runs)
+            result = ", ".join(f"{n} {r}" for r, n in results.items()) if len(runs) > 1 else runs[0].result
+            details = [d for c in runs for d in c.details]
+            outcome = "; ".join(x for x in (runs[0].outcome, *details) if x)
+            lines.append(f"| {_cell(name)} | {len(runs)} | {result} | {_cell(outcome)} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -53,7 +53,9 @@ def run_killed_at_rename(target: str, *args: str | Path, cwd: Path, env: dict[st
     )
 
 
-REL = pytest.mark.reliability.with_args(category="nothing lost (SIGKILL)")
+REL = pytest.mark.reliability.with_args(
+    category="nothing lost (SIGKILL)", outcome="the old file, byte for byte"
+)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +109,10 @@ def test_a_kill_at_the_rename_leaves_the_old_file_whole(bundled_project, command
     assert path.read_bytes() == before
 
 
-@REL(case="lock: killed while resolving against a slow server")
+@REL(
+    case="lock: killed while resolving against a slow server",
+    outcome="the old lock, byte for byte; the cache passes SQLite's integrity_check",
+)
 def test_a_kill_while_resolving_leaves_the_old_lock_and_a_sound_cache(tmp_path):
     project = tmp_path / "project"
     (project / "claims").mkdir(parents=True)
