@@ -244,3 +244,13 @@ def test_identity_headers_are_redacted_in_the_cache_whatever_their_spelling(tmp_
     assert responses.calls[0].request.headers["Crossref-Plus-API-Token"] == "Bearer zqx-plus"
     stored = b"".join(f.read_bytes() for f in tmp_path.glob("c.sqlite*"))
     assert b"/works" in stored and b"zqx-plus" not in stored
+
+
+@responses.activate
+def test_an_error_body_echoing_the_identification_is_scrubbed_before_it_is_clipped(tmp_path):
+    echoed = "x" * 140 + " mailto=person%40example.org&key=k-123 " + "y" * 200  # cut at 160
+    responses.add("GET", URL, body=echoed, status=400)
+    with pytest.raises(SourceUnavailable) as caught:
+        client(tmp_path).get("crossref", URL)
+    assert "HTTP 400" in caught.value.reason
+    assert "person" not in caught.value.reason and "k-12" not in caught.value.reason

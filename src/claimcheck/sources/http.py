@@ -410,8 +410,9 @@ class Http:
                 elif status >= 500:
                     problem = f"HTTP {status} ({where})"
                 else:
-                    # Error bodies often echo the request: keep the identification out of the reason.
-                    body = _scrub(_snippet(response.text), [*id_params.values(), *id_headers.values()])
+                    # Error bodies often echo the request: keep the identification out of the reason
+                    # (scrubbed before clipping, so no half of a key survives the cut).
+                    body = _snippet(_scrub(response.text, [*id_params.values(), *id_headers.values()]))
                     raise SourceUnavailable(source, f"HTTP {status} ({where}): {body}")
             if attempt >= policy.retries:
                 # Do not keep a run waiting on a source that just failed every retry: later
