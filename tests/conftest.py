@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from reliability import (  # noqa: F401  (hooks: the docs/reliability.md table)
+    pytest_addoption,
+    pytest_runtest_makereport,
+    pytest_sessionfinish,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+import pytest
 from helpers import report
 
 from claimcheck.compare import compare_authors
@@ -57,6 +58,11 @@ def test_two_authors_with_one_family_name_are_two_people():
     assert result is not None and not result.out_of_order and not result.first_author_differs
 
 
+@pytest.mark.reliability(
+    category="nothing lost (SIGKILL)",
+    case="bib fix --write: the file changed meanwhile",
+    outcome="refused, the file left as the user changed it",
+)
 def test_write_refuses_when_the_file_changed_while_working(bundled_project, monkeypatch):
     from click.testing import CliRunner
 

@@ -201,3 +201,56 @@ def test_a_status_check_does_not_accept_an_old_answer(tmp_path, monkeypatch):
     monkeypatch.setitem(http_module.LIFETIMES, "status", timedelta(0))
     assert not http.get("crossref", URL, kind="status").from_cache  # older than a status check allows
     assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_an_answer_the_caller_could_not_parse_is_not_kept_in_the_cache(tmp_path):
+    responses.add("GET", URL + "/good", json={"ok": 1})
+    responses.add("GET", URL + "/bad", body='{"status": ok,', content_type="application/json")
+    http = client(tmp_path)
+    with http.kept_if_parsed():
+        http.get("crossref", URL + "/good").json()
+    with pytest.raises(SourceUnavailable), http.kept_if_parsed():
+        http.get("crossref", URL + "/bad").json()
+    assert http.get("crossref", URL + "/good").from_cache
+    assert not http.get("crossref", URL + "/bad").from_cache  # asked again, not served stale
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_a_200_html_page_is_an_outage_and_not_cached(tmp_path):
+    responses.add("GET", URL, body="<html>Down for maintenance</html>", content_type="text/html")
+    http = client(tmp_path, retries=0)
+    for _ in range(2):
+        with pytest.raises(SourceUnavailable, match="HTML page"):
+            http.get("crossref", URL)
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_a_body_over_the_size_cap_is_an_outage(tmp_path):
+    responses.add("GET", URL, body="x" * 5000)
+    http = client(tmp_path, retries=0, max_bytes=1000)
+    with pytest.raises(SourceUnavailable, match="larger than 1000 bytes"):
+        http.get("crossref", URL)
+
+
+@responses.activate
+def test_identity_headers_are_redacted_in_the_cache_whatever_their_spelling(tmp_path):
+    responses.add("GET", URL, json={"ok": 1})
+    identity = {"crossref": ({}, {"Crossref-Plus-API-Token": "Bearer zqx-plus"})}
+    http = Http(tmp_path / "c.sqlite", policies={"crossref": Policy(retries=0)}, identity=identity)
+    http.get("crossref", URL)
+    assert responses.calls[0].request.headers["Crossref-Plus-API-Token"] == "Bearer zqx-plus"
+    stored = b"".join(f.read_bytes() for f in tmp_path.glob("c.sqlite*"))
+    assert b"/works" in stored and b"zqx-plus" not in stored
+
+
+@responses.activate
+def test_an_error_body_echoing_the_identification_is_scrubbed_before_it_is_clipped(tmp_path):
+    echoed = "x" * 140 + " mailto=person%40example.org&key=k-123 " + "y" * 200  # cut at 160
+    responses.add("GET", URL, body=echoed, status=400)
+    with pytest.raises(SourceUnavailable) as caught:
+        client(tmp_path).get("crossref", URL)
+    assert "HTTP 400" in caught.value.reason
+    assert "person" not in caught.value.reason and "k-12" not in caught.value.reason

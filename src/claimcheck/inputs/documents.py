@@ -348,6 +348,11 @@ def _html_blocks(text: str) -> list[Block]:
         # Only the innermost block: a <li> holding a <p> is read through its <p>. (Lexbor's css()
         # matches the node itself too.)
         if node.tag != "tr" and len(node.css(_HTML_BLOCKS)) > 1:
+            # Invalid HTML (a <p> left open before a <table> or <div>) puts text beside the
+            # inner blocks: keep it, or it silently vanishes from the document.
+            own = _SPACE.sub(" ", _own_text(node)).strip()
+            if own and not _inside(node, "tr"):
+                blocks.append(Block("item" if node.tag == "li" else "para", own, line_of(node)))
             continue
         if node.tag != "tr" and _inside(node, "tr"):
             continue
@@ -366,6 +371,17 @@ def _html_blocks(text: str) -> list[Block]:
         else:
             blocks.append(Block("item" if node.tag == "li" else "para", content, line))
     return blocks
+
+
+def _own_text(node) -> str:
+    """The text of a block's children that are not blocks and hold none."""
+    parts = []
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            parts.append(child.text())
+        elif not child.css(_HTML_BLOCKS):
+            parts.append(child.text(deep=True, separator=""))
+    return "".join(parts)
 
 
 def _inside(node, tag: str) -> bool:

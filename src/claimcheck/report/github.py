@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from claimcheck.model import AuditResult
 from claimcheck.report import ReportOptions, located, repo_path
+from claimcheck.report.inert import strip_controls
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return strip_controls(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:

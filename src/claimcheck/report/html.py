@@ -32,6 +32,7 @@ from claimcheck.model import (
     ReferenceStatus,
 )
 from claimcheck.report import ReportOptions
+from claimcheck.report.inert import strip_controls
 
 _CSP_PLACEHOLDER = "@@CLAIMCHECK-CSP@@"
 VERDICT_COLORS = {
@@ -187,7 +188,12 @@ def _environment() -> jinja2.Environment:
         lambda name: resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
     )
     return jinja2.Environment(
-        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+        loader=loader,
+        autoescape=True,
+        finalize=lambda value: strip_controls(value) if isinstance(value, str) else value,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from claimcheck.gate import failures
 from claimcheck.model import AuditResult, ClaimResult, ClaimVerdict, Finding, ReferenceResult, ReferenceStatus
 from claimcheck.report import ReportOptions
+from claimcheck.report.inert import strip_controls
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _ICONS = {"error": "🔴", "warning": "🟡", "info": "⚪"}
@@ -19,17 +20,18 @@ _ICONS = {"error": "🔴", "warning": "🟡", "info": "⚪"}
 
 def md(text: str) -> str:
     """Inline text made inert: HTML escaped, Markdown punctuation backslashed, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = strip_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     return " ".join(text.split())
 
 
 def code(text: str) -> str:
     """A code span: inert by itself; backticks and line breaks are the only things to remove."""
-    return "`" + " ".join(text.replace("`", "'").split()) + "`"
+    return "`" + " ".join(strip_controls(text).replace("`", "'").split()) + "`"
 
 
 def _fence(text: str, info: str = "") -> str:
+    text = strip_controls(text)
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{info}\n{text.rstrip()}\n{fence}"

@@ -14,6 +14,7 @@ import pandas as pd
 
 from claimcheck.model import AuditResult, ClaimResult, Finding
 from claimcheck.report import ReportOptions
+from claimcheck.report.inert import spreadsheet_cell
 
 COLUMNS = [
     "claim",
@@ -63,7 +64,9 @@ def _rows(claim: ClaimResult) -> list[dict[str, object]]:
 
 
 def frame(result: AuditResult) -> pd.DataFrame:
-    rows = [row for claim in result.claims for row in _rows(claim)]
+    rows = [
+        {k: spreadsheet_cell(v) for k, v in row.items()} for claim in result.claims for row in _rows(claim)
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -12,10 +12,16 @@ keys, logs, the lock and reports in a single place. Adapters only build URLs and
   to a cap, and a cool-down after repeated 429s during which the source is not asked at all.
 - Anything that cannot be answered raises SourceUnavailable: the caller records an outage,
   never a verdict.
+- Bounds on hostile or broken servers: each attempt has a total deadline that includes reading
+  the body (a slow drip cannot hold a run), the body has a size cap, redirects are limited, a
+  200 that is an HTML page is an error page, and answers fetched inside `kept_if_parsed` are
+  dropped from the cache when the caller could not parse them (a faulty answer is never reused).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import os
@@ -24,13 +30,13 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests_cache
@@ -63,6 +69,14 @@ LIFETIMES: dict[str, timedelta] = {
 }
 
 USER_AGENT = f"claimcheck/{__version__} (reference auditing; python-requests)"
+#: Redirects followed per request (requests' default of 30 lets a loop run long).
+MAX_REDIRECTS = 5
+#: Cache keys of the answers fetched inside the current `kept_if_parsed` block.
+_FETCHED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("fetched", default=None)
+
+
+class BodyRefused(requests.RequestException):
+    """A body that was too large or too slow to arrive: an outage, never cached."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,10 @@ class Policy:
     cooldown_after: int = 3
     cooldown: float = 120.0
     timeout: float = 30.0
+    #: Longest one attempt may take in all, body included (`timeout` bounds each socket read only).
+    deadline: float = 120.0
+    #: Largest body accepted, in bytes (after decompression).
+    max_bytes: int = 64 * 2**20
 
 
 #: Per-source defaults: Crossref polite list pool 3/s, NCBI 3/s without a key (10/s with),
@@ -109,6 +127,8 @@ def policy_from_env(base: Policy, env: Mapping[str, str] | None = None) -> Polic
         ("CLAIMCHECK_HTTP_RETRY_AFTER_CAP", "retry_after_cap", float),
         ("CLAIMCHECK_HTTP_INTERVAL", "interval", float),
         ("CLAIMCHECK_HTTP_COOLDOWN", "cooldown", float),
+        ("CLAIMCHECK_HTTP_DEADLINE", "deadline", float),
+        ("CLAIMCHECK_HTTP_MAX_BYTES", "max_bytes", int),
     ):
         if env.get(name):
             changes[attr] = kind(env[name])
@@ -193,7 +213,12 @@ class Http:
         self._sleep = sleep
         #: Requests that went over the network, by source (cache hits are not counted).
         self.sent: Counter[str] = Counter()
-        ignored = tuple({n for n in SECRET_NAMES} | {n.title() for n in SECRET_NAMES} | {"X-API-Key"})
+        # requests-cache redacts header names as spelled: add each identity header's own spelling
+        # (Crossref-Plus-API-Token was stored in the cache as it was sent).
+        spelled = {name for _, headers in self._identity.values() for name in headers}
+        ignored = tuple(
+            {n for n in SECRET_NAMES} | {n.title() for n in SECRET_NAMES} | {"X-API-Key"} | spelled
+        )
         settings: dict[str, Any] = {
             "allowable_codes": (200, 404),
             "allowable_methods": ("GET", "POST"),
@@ -216,9 +241,33 @@ class Http:
         if self.cache_path is None:
             self._session = requests_cache.CachedSession(backend="memory", **settings)
         self._session.headers["User-Agent"] = USER_AGENT
+        self._session.max_redirects = MAX_REDIRECTS
+        self._session.rebuild_auth = _without_identity_elsewhere(self._session.rebuild_auth, spelled)
 
     def close(self) -> None:
         self._session.close()
+
+    @contextlib.contextmanager
+    def kept_if_parsed(self) -> Iterator[None]:
+        """Answers fetched inside the block stay cached only if the block ends without an error.
+
+        Adapters parse after the HTTP layer stored a 200; a reply they could not use (malformed,
+        truncated, wrong shape) must not be served again from the cache for days.
+        """
+        fetched: list[str] = []
+        token = _FETCHED.set(fetched)
+        try:
+            yield
+        except BaseException:
+            self._forget(fetched)
+            raise
+        finally:
+            _FETCHED.reset(token)
+
+    def _forget(self, keys: list[str]) -> None:
+        if keys and isinstance(self._session, requests_cache.CachedSession):
+            with contextlib.suppress(Exception):
+                self._session.cache.delete(*keys)
 
     def _state(self, source: str) -> _State:
         with self._states_lock:
@@ -308,6 +357,7 @@ class Http:
                 self.sent[source] += 1
                 tries += 1
                 log.debug("%s %s (attempt %d)", method, shown, tries)
+                reader = _BodyReader(policy, where)
                 try:
                     response = self._session.request(
                         method,
@@ -315,9 +365,13 @@ class Http:
                         timeout=policy.timeout,
                         expire_after=lifetime,
                         force_refresh=True,
+                        stream=True,
+                        hooks={"response": reader},
                         **kwargs,
                     )
                     problem = None
+                except BodyRefused as exc:
+                    response, problem = None, str(exc)
                 except requests.Timeout:
                     response, problem = None, f"timed out after {policy.timeout:g}s ({where})"
                 except requests.ConnectionError as exc:
@@ -330,6 +384,11 @@ class Http:
             if response is not None:
                 status = response.status_code
                 self._learn_rate(state, response.headers)
+                if status == 200 and "html" in response.headers.get("Content-Type", "").lower():
+                    # A maintenance page, proxy or captive portal: no API answers 200 in HTML.
+                    reply = self._reply(source, response, shown, False)
+                    self._forget([reply.cache_key])
+                    raise SourceUnavailable(source, f"an HTML page instead of data ({where})")
                 if status in (200, 404):
                     state.consecutive_429 = 0
                     reply = self._reply(source, response, shown, False)
@@ -351,7 +410,10 @@ class Http:
                 elif status >= 500:
                     problem = f"HTTP {status} ({where})"
                 else:
-                    raise SourceUnavailable(source, f"HTTP {status} ({where}): {_snippet(response.text)}")
+                    # Error bodies often echo the request: keep the identification out of the reason
+                    # (scrubbed before clipping, so no half of a key survives the cut).
+                    body = _snippet(_scrub(response.text, [*id_params.values(), *id_headers.values()]))
+                    raise SourceUnavailable(source, f"HTTP {status} ({where}): {body}")
             if attempt >= policy.retries:
                 # Do not keep a run waiting on a source that just failed every retry: later
                 # requests to it fail at once with the same reason (the run is incomplete anyway).
@@ -384,6 +446,9 @@ class Http:
         key = getattr(response, "cache_key", "") or ""
         if not key and isinstance(self._session, requests_cache.CachedSession):
             key = self._session.cache.create_key(response.request)
+        fetched = _FETCHED.get()
+        if not from_cache and key and fetched is not None:
+            fetched.append(key)
         return Reply(
             source=source,
             status=response.status_code,
@@ -415,6 +480,68 @@ class Http:
             cache_key=reply.cache_key,
             expires=datetime.now(UTC) + LIFETIMES.get(kind, LIFETIMES["found"]),
         )
+
+
+class _BodyReader:
+    """A response hook that reads the body within the attempt's deadline and size cap.
+
+    requests' timeout bounds each socket read, so a server dripping a byte a second never
+    times out; this reads with `read1` (whatever has arrived) and checks the clock in between.
+    It runs before requests-cache stores the response, so a refused body is never cached.
+    """
+
+    def __init__(self, policy: Policy, where: str) -> None:
+        self.policy = policy
+        self.where = where
+        self.until = time.monotonic() + policy.deadline
+
+    def __call__(self, response: requests.Response, **_: Any) -> requests.Response:
+        if getattr(response, "_content_consumed", False):
+            return response  # requests-cache dispatches the hooks a second time
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.policy.max_bytes:
+            response.close()
+            raise BodyRefused(self._too_large())
+        chunks: list[bytes] = []
+        size = 0
+        raw = response.raw
+        try:
+            while True:
+                if time.monotonic() > self.until:
+                    raise BodyRefused(f"no complete answer within {self.policy.deadline:g}s ({self.where})")
+                chunk = raw.read1(65536, decode_content=True) if hasattr(raw, "read1") else raw.read(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > self.policy.max_bytes:
+                    raise BodyRefused(self._too_large())
+                chunks.append(chunk)
+        except BodyRefused:
+            response.close()
+            raise
+        except Exception as exc:  # urllib3 protocol errors: a cut or malformed body
+            response.close()
+            raise requests.ConnectionError(f"broken body ({self.where}): {type(exc).__name__}") from None
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+        # Tell requests-cache the body was read and decoded (it would otherwise read it again).
+        raw._has_decoded_content = True
+        return response
+
+    def _too_large(self) -> str:
+        return f"answer larger than {self.policy.max_bytes} bytes ({self.where})"
+
+
+def _without_identity_elsewhere(rebuild_auth: Any, names: set[str]) -> Any:
+    """requests drops only Authorization when a redirect leaves the host; drop our keys too."""
+
+    def rebuild(prepared: requests.PreparedRequest, response: requests.Response) -> None:
+        rebuild_auth(prepared, response)
+        if urlsplit(prepared.url or "").netloc != urlsplit(response.request.url or "").netloc:
+            for name in names:
+                prepared.headers.pop(name, None)
+
+    return rebuild
 
 
 def _fresh(response: Any, lifetime: timedelta) -> bool:
@@ -461,6 +588,16 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    """The text with every identification value (plain or URL-encoded) replaced."""
+    for secret in secrets:
+        value = str(secret).removeprefix("Bearer ")
+        for form in {value, quote(value, safe=""), quote_plus(value)}:
+            if len(form) >= 4:
+                text = text.replace(form, "[redacted]")
+    return text
 
 
 def _snippet(text: str, limit: int = 160) -> str:

@@ -17,6 +17,7 @@ notices are known. Every service that fails is recorded against the entries it w
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -44,21 +45,33 @@ def _has_id(entry: Entry) -> bool:
     return bool(entry.doi or entry.pmid or entry.pmcid)
 
 
+#: What a parser raises on a reply of the wrong shape (valid JSON, but not the API's): an outage.
+_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+
+
 class _Ledger:
     """Who answered about which entry, and who could not."""
 
-    def __init__(self, keys: Sequence[str]) -> None:
+    def __init__(self, keys: Sequence[str], http: Http | None = None) -> None:
         self.answered: dict[str, list[str]] = {k: [] for k in keys}
         self.unavailable: dict[str, list[tuple[str, str]]] = {k: [] for k in keys}
+        self.http = http
 
     def ask(self, name: str, keys: Sequence[str], call: Callable[[], Any]) -> Any:
         if not keys:
             return None
         try:
-            result = call()
+            # Answers the adapter could not use are dropped from the cache, never reused.
+            with self.http.kept_if_parsed() if self.http else contextlib.nullcontext():
+                result = call()
         except SourceUnavailable as exc:
             for key in keys:
                 self.unavailable[key].append((_SHOWN.get(exc.source, exc.source), exc.reason))
+            return None
+        except _SHAPE_ERRORS as exc:
+            reason = f"unexpected answer ({type(exc).__name__})"
+            for key in keys:
+                self.unavailable[key].append((_SHOWN.get(name, name), reason))
             return None
         for key in keys:
             if name not in self.answered[key]:
@@ -110,7 +123,7 @@ class LiveSources(Source):
         if not entries:
             return Answer()
         keys = [e.key for e in entries]
-        ledger = _Ledger(keys)
+        ledger = _Ledger(keys, self.http)
         third = len(entries) // 3
         progress = self.progress if report else (lambda _label, _n: None)
         progress("looking up identifiers", 0)
@@ -247,7 +260,7 @@ class LiveSources(Source):
             return Answer()
         from claimcheck.resolve import accept, assess  # resolve imports sources; avoid a cycle
 
-        ledger = _Ledger([entry.key])
+        ledger = _Ledger([entry.key], self.http)
         self.progress(f"searching {entry.key}", 0)
         found: list[Record] = []
         best: Record | None = None
