@@ -53,6 +53,10 @@ from claimcheck.verify.checks.strength import (
         # Usefulness under a hedge is a conditional effect; the same word stated flatly is not.
         ("Tesamorelin may be useful for reducing visceral fat in these patients.", CONDITIONAL),
         ("The data provide a quantitative look at their impact.", NONE),
+        # A null comparison is still a statement about a relationship; "treated with" names a group.
+        ("There were no significant differences in HbA1c between the two groups.", CORRELATIONAL),
+        ("Patients treated with statins had higher HDL levels than those who were not.", CORRELATIONAL),
+        ("Patients treated with tesamorelin were enrolled at two sites.", NONE),
         ("This binding acts like a key in a lock, opening a gateway for glucose to enter the cell "
          "and be used for energy.", NONE),
     ],

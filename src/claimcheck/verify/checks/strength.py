@@ -22,7 +22,10 @@ CORRELATION = re.compile(
     r"accompanied by|coincid\w*|co-occur\w*|varied with|differ\w* (?:\w+ )?(?:between|by|from)|"
     r"independent(?:ly)? of|dose-response|prognostic|secondary to|tend(?:s|ed)? to|with increasing|"
     r"regardless of|differences? between|had (?:more|less|higher|lower|greater)|vary|varies|varied|"
-    r"(?:increase|decrease|rise|decline)s? in|over time|inverse(?:ly)?)\b",
+    r"(?:increase|decrease|rise|decline)s? in|over time|inverse(?:ly)?|at (?:\w+ )?risk|"
+    r"no (?:significant |statistically significant )?differences?|"
+    r"significant(?:ly)? (?:differ\w*|more|less|higher|lower|greater)|"
+    r"(?:more|less) (?:often|frequent\w*)|susceptib\w*|worse|poorer)\b",
     re.I,
 )
 HEDGE = re.compile(
@@ -45,7 +48,7 @@ CAUSE = re.compile(
     r"makes?|made|allow(?:s|ed)|enabl(?:e|es|ed)|play(?:s|ed)? a (?:\w+ )?role|relie(?:ve|ves|ved)|"
     r"efficacious|influenc(?:e|es|ed)|determin(?:es|ed by)|regulat(?:e|es|ed)|modulat(?:e|es|ed)|"
     r"curb(?:s|ed)?|affect|confer(?:s|red)?|counter(?:s|ed)?|depends? on|disrupt(?:s|ed)?|imped(?:e|es|ed)|"
-    r"produc(?:e|es|ed)|pose(?:s|d)?|treat(?:s|ed)?|cur(?:e|es|ed)|kill(?:s|ed)?|"
+    r"produc(?:e|es|ed)|pose(?:s|d)?|treats|cur(?:e|es|ed)|kill(?:s|ed)?|"
     r"block(?:ed|ing)|blocks (?:the|a|an)\b|"
     r"uncoupl(?:e|es|ed)|shap(?:e|es|ed)|speed(?:s)? up|slow(?:s|ed)? down|spots?|save lives|"
     r"favou?rable|detrimental|harmful|(?:critical|crucial|essential) (?:for|to|in|role)|key role|involved in|"
@@ -76,7 +79,7 @@ RECOMMENDATION = re.compile(
     r"future (?:studies|research)|warrant\w*|recommend\w*|must|remains? to be|it is important to|"
     r"(?:is|are|was|were|be) required|requires? (?:further|more|additional|larger)|"
     r"need for|needs? (?:for|of)|"
-    r"merits?|imperative|worthwhile|we suggest|(?:it is )?hoped|is warranted)\b",
+    r"merits?|imperative|worthwhile|we suggest|(?:it is )?hoped|is warranted|needed)\b",
     re.I,
 )
 
