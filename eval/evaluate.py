@@ -236,6 +236,15 @@ def flag_precision(
     return (correct / len(flagged) if flagged else 0.0), correct, len(flagged)
 
 
+def confident_flag(assessment: Assessment) -> bool:
+    """The findings that are right most often on the Citation-Integrity *train* split (0.60 there,
+    against a 36% base rate): the evidence reports the opposite direction for the claim's outcome,
+    or the claim's subject is absent and the quoted sentences share under a fifth of its words."""
+    return any(
+        f.code == "C012" and "opposite direction" in f.message for f in assessment.findings
+    ) or (any(f.code == "C018" for f in assessment.findings) and assessment.coverage < 0.2)
+
+
 # --- claim strength and exaggeration --------------------------------------------------------------
 
 #: This file's encoding (see its PROVENANCE): 0 none, 1 direct causal, 2 conditional, 3 correlational.
@@ -417,37 +426,58 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
     # Citation-Integrity
-    say("## Citation-Integrity dev (citing sentences against the cited paper's sentences)\n")
-    assessed, n = citint_flags(engine)
-    base = sum(1 for g, _ in assessed if g == "NOT_ACCURATE") / max(1, n)
-    precision, correct, flagged = flag_precision(assessed)
+    say("## Citation-Integrity (citing sentences against the cited paper's sentences)\n")
+    splits = {split: citint_flags(engine, split)[0] for split in ("train", "dev")}
+    assessed = splits["dev"]
+    n = len(assessed)
+    base = {k: sum(1 for g, _ in v if g == "NOT_ACCURATE") / max(1, len(v)) for k, v in splits.items()}
     say(
-        f"{n} citing sentences; {base:.1%} are NOT_ACCURATE (gold REFUTE or NEI). A flag is any verdict "
-        "other than supported; its precision is the share of flagged sentences that are NOT_ACCURATE.\n"
+        f"dev: {n} citing sentences, {base['dev']:.1%} NOT_ACCURATE (gold REFUTE or NEI); train: "
+        f"{len(splits['train'])}, {base['train']:.1%}. A flag is any verdict other than supported; its "
+        "precision is the share of flagged sentences that are NOT_ACCURATE, its recall the share of "
+        "NOT_ACCURATE sentences flagged. Each cited paper is represented by the five sentences of it the "
+        "annotators picked, so every absence-based finding rests on excerpts, not on an abstract. Subsets "
+        "were chosen on train; dev is reported as it falls.\n"
     )
-    say("| flags | precision | correct / raised |\n|---|---|---|")
-    say(f"| any verdict other than supported | {precision:.3f} | {correct} / {flagged} |")
-    per_code = {}
+    say(
+        "| flags | dev precision | dev correct / raised | dev recall | train precision "
+        "| train correct / raised |\n|---|---|---|---|---|---|"
+    )
+
+    def row(
+        label: str, codes: set[str] | None = None, when: Callable[[Assessment], bool] | None = None
+    ) -> tuple[float, int, int, float]:
+        cells = []
+        for split in ("dev", "train"):
+            chosen = [(g, a) for g, a in splits[split] if when is None or when(a)]
+            p, c, f = flag_precision(chosen, codes)
+            positives = sum(1 for g, _ in splits[split] if g == "NOT_ACCURATE")
+            cells.append((p, c, f, c / max(1, positives)))
+        (dp, dc, df, dr), (tp, tc, tf, _) = cells
+        if df or tf:
+            say(f"| {label} | {dp:.3f} | {dc} / {df} | {dr:.3f} | {tp:.3f} | {tc} / {tf} |")
+        return dp, dc, df, dr
+
+    precision, correct, flagged, recall = row("any verdict other than supported")
     for code in ("C010", "C011", "C012", "C013", "C014", "C015", "C016", "C017", "C018", "C020"):
-        p, c, f = flag_precision(assessed, {code})
-        per_code[code] = (p, c, f)
-        if f:
-            say(f"| {code} | {p:.3f} | {c} / {f} |")
-    strict_codes = {"C012", "C018"}
-    sp, sc, sf = flag_precision(assessed, strict_codes)
-    say(f"| C012 or C018 (contradicted, paper about something else) | {sp:.3f} | {sc} / {sf} |\n")
+        row(code, {code})
+    sp, sc, sf, sr = row(
+        "confident: C012 opposite direction, or C018 with < 20% of the claim's words quoted",
+        when=confident_flag,
+    )
+    say("")
     summary.append(
         (
             "Citation-Integrity dev flag precision (all flags)",
-            f"{precision:.3f} ({correct}/{flagged})",
+            f"{precision:.3f} ({correct}/{flagged} flags, recall {recall:.2f})",
             "≥ 0.85",
             "met" if precision >= 0.85 else f"missed by {0.85 - precision:.3f}",
         )
     )
     summary.append(
         (
-            "Citation-Integrity dev flag precision (C012/C018)",
-            f"{sp:.3f} ({sc}/{sf})",
+            "Citation-Integrity dev flag precision (confident subset, chosen on train)",
+            f"{sp:.3f} ({sc}/{sf} flags, recall {sr:.2f})",
             "≥ 0.85",
             "met" if sp >= 0.85 else f"missed by {0.85 - sp:.3f}",
         )

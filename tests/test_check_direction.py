@@ -55,3 +55,27 @@ def test_a_claim_denying_what_the_abstract_states_is_contradicted(shared):
     findings = check(context(refute["claim"], record))
     assert codes(findings) == ["C012"] and "without negation" in findings[0].message
     assert check(context(support["claim"], record)) == []
+
+
+def test_a_negation_about_something_else_does_not_deny_the_effect():
+    # The article's claim; the record's negation is about bone density, not about the claimed effect.
+    claim = "By decreasing the amount of this inflammatory fat tissue, Tesamorelin helps to lower triglyceride levels."
+    record = invented(
+        "Triglyceride levels and abdominal fat were measured in adults receiving tesamorelin for 26 weeks, "
+        "but bone density was not assessed in this trial."
+    )
+    assert check(context(claim, record)) == []
+    denied = invented("Tesamorelin did not lower triglyceride levels or visceral fat in adults.")
+    assert codes(check(context(claim, denied))) == ["C012"]
+
+
+def test_an_antonym_must_be_said_of_the_same_thing():
+    # The article's sentence: "high" is said of blood sugar; the record's "low" of the dose.
+    claim = (
+        "It stimulates the pancreas to release insulin in a glucose-dependent manner, meaning it only works "
+        "when blood sugar is high."
+    )
+    other = invented("At a low dose, GLP-1 stimulates the pancreas to release insulin only when blood sugar rises.")
+    assert check(context(claim, other)) == []
+    same = invented("GLP-1 stimulates the pancreas to release insulin even when blood sugar is low.")
+    assert codes(check(context(claim, same))) == ["C012"]

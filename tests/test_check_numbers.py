@@ -87,3 +87,21 @@ def test_sample_sizes_and_doses_are_compared(seed_records):
     assert codes(larger) == ["C010"] and "600 patients" in larger[0].message
     dose = check(context("Tesamorelin at 4 mg daily reduced VAT in patients with HIV.", record))
     assert codes(dose) == ["C010"] and "4 mg" in dose[0].message
+
+
+def test_reference_markers_are_not_figures(seed_records):
+    # The article's sentence with the reference markers a scientific text would carry.
+    record = seed_record(seed_records, FOURMAN)
+    for marked in (
+        TESAMORELIN_CLAIM[:-1] + " [31].",
+        TESAMORELIN_CLAIM[:-1] + " (47–49).",
+        TESAMORELIN_CLAIM[:-1] + " , 83].",
+        TESAMORELIN_CLAIM[:-1] + " –39].",
+    ):
+        assert check(context(marked, record, subject="Tesamorelin")) == [], marked
+    # A figure outside brackets is still a figure.
+    assert codes(check(context(TESAMORELIN_CLAIM[:-1] + " in 83 patients.", record, subject="Tesamorelin")))
+
+
+def test_thousands_are_read_whole():
+    assert [q.low for q in extract("tetanus causes around 60,000 deaths per year")] == [60000]

@@ -38,6 +38,27 @@ from claimcheck.verify.checks.strength import (
         # Edge cases written for the test.
         ("Further studies are needed to determine whether the drug reduces weight.", NONE),
         ("Patients with obesity had higher HbA1c than those without.", CORRELATIONAL),
+        # A reporting verb is not a hedge: the claim under "suggest" keeps its own strength.
+        ("Our findings suggest that the drug reduces weight in adults.", CAUSAL),
+        ("Our findings suggest that the drug may reduce weight in adults.", CONDITIONAL),
+        # Calls for more work state no finding.
+        ("Larger trials are required to confirm the effect on weight.", NONE),
+        ("There is a clear need for programmes that improve adherence.", NONE),
+        # A present-tense causal verb governs the sentence even beside an association word.
+        ("Treatment with metformin reduces HbA1c, a marker of glycaemic control.", CAUSAL),
+        ("The diet was more effective than usual care for weight loss.", CAUSAL),
+        ("The supplement did not reduce the risk of fracture.", CAUSAL),
+        # A change over time or a noun "increase in" reports a difference, not an effect.
+        ("There was an increase in obesity prevalence over time in both sexes.", CORRELATIONAL),
+        # Usefulness under a hedge is a conditional effect; the same word stated flatly is not.
+        ("Tesamorelin may be useful for reducing visceral fat in these patients.", CONDITIONAL),
+        ("The data provide a quantitative look at their impact.", NONE),
+        # A null comparison is still a statement about a relationship; "treated with" names a group.
+        ("There were no significant differences in HbA1c between the two groups.", CORRELATIONAL),
+        ("Patients treated with statins had higher HDL levels than those who were not.", CORRELATIONAL),
+        ("Patients treated with tesamorelin were enrolled at two sites.", NONE),
+        ("This binding acts like a key in a lock, opening a gateway for glucose to enter the cell "
+         "and be used for energy.", NONE),
     ],
 )
 def test_strength_of_article_sentences(sentence, expected):

@@ -110,9 +110,26 @@ def _antonym(claim: str, evidence: str, claim_words: set[str]) -> tuple[str, str
     in_claim, in_evidence = _words(claim), _words(evidence)
     for word in in_claim:
         opposite = _ANTONYM.get(word)
-        if opposite and opposite in in_evidence and word not in in_evidence and opposite not in in_claim:
+        # The two words must be said of the same thing ("high rate" / "low rate"), not merely
+        # occur in similar sentences ("high-throughput sequencing" / "low antibody levels").
+        if (
+            opposite
+            and opposite in in_evidence
+            and word not in in_evidence
+            and opposite not in in_claim
+            and _neighbours(claim, word) & _neighbours(evidence, opposite)
+        ):
             return word, opposite
     return None
+
+
+def _neighbours(text: str, word: str) -> set[str]:
+    """The content words just around each use of a word."""
+    found: set[str] = set()
+    for match in re.finditer(rf"(?<![A-Za-z-]){word}(?![A-Za-z-])", text, re.I):
+        found |= set(tokens(text[max(0, match.start() - 30) : match.start()])[-2:])
+        found |= set(tokens(text[match.end() : match.end() + 40])[:3])
+    return found - _GENERIC
 
 
 def _relevant(ctx: Context, claim_words: set[str]) -> list[Sentence]:
@@ -122,6 +139,19 @@ def _relevant(ctx: Context, claim_words: set[str]) -> list[Sentence]:
         if len(shared) >= 2:
             chosen.append(sentence)
     return chosen
+
+
+def _null_about(text: str, claim_object: set[str]) -> re.Match[str] | None:
+    """A negation or null result that governs what the claim's direction is said of: a word of
+    the claim's object within a few words after it ("did not reduce VAT") or just before it
+    ("VAT was unchanged"). A negation elsewhere in the sentence ("has not been studied in
+    children, but ...") says nothing of the claimed effect."""
+    for match in NULL.finditer(text):
+        after = set(tokens(text[match.end() : match.end() + 60]))
+        before = set(tokens(text[max(0, match.start() - 40) : match.start()]))
+        if claim_object & (after | before):
+            return match
+    return None
 
 
 def check(ctx: Context) -> list[Finding]:
@@ -135,11 +165,7 @@ def check(ctx: Context) -> list[Finding]:
     # No effect where the claim states one.
     if not claim_null and claim_dirs:
         claim_object = set().union(*(words for _, words in claim_dirs))
-        nulls = [
-            (s, m)
-            for s in relevant
-            if (m := NULL.search(s.text)) and len(claim_object & set(tokens(s.text))) >= 1
-        ]
+        nulls = [(s, m) for s in relevant if (m := _null_about(s.text, claim_object))]
         affirmed = any(
             name == claim_name and words & claim_object
             for sentence in relevant

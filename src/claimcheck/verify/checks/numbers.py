@@ -73,7 +73,20 @@ _NAME_NUMBER = re.compile(
     r"|\b(?:19|20)\d\d\b|\b\d+(?:st|nd|rd|th)\b",
     re.I,
 )
-_PLAIN = re.compile(r"(?<![\w.,/])(?P<a>\d+(?:\.\d+)?)(?![\w%]|\.\d)")
+_PLAIN = re.compile(r"(?<![\w.,/])(?P<a>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w%]|[.,]\d)")
+#: Reference markers left in a sentence ("[12]", "(37–40)", "… proteins –10]", "CI activity , 48]",
+#: "thrombosis.38 40"): numbers that point at a bibliography, not figures the paper must report.
+_CITATION_MARK = re.compile(
+    r"\[[\d\s,;–—-]*\]?"
+    r"|\(\s*\d{1,3}(?:\s*[,;–—-]\s*\d{0,3})*\s*\)"
+    r"|(?:^|(?<=[\s,;–—-]))[,;–—-]?\s*\d{1,3}(?:\s*[,;–—-]\s*\d{0,3})*\s*\]"
+    r"|(?<=[a-z)\]])[.,;]\d{1,3}(?:[,–—-]\d{1,3})*(?:\s\d{1,3})*(?=\s|$)"
+)
+
+
+def without_citation_marks(text: str) -> str:
+    """The sentence with its reference markers blanked out (same length, so spans still line up)."""
+    return _CITATION_MARK.sub(lambda m: " " * len(m.group(0)), text)
 _DIGIT = re.compile(r"\d")
 _WORD_NUMBERS = {
     "two": 2,
@@ -175,7 +188,7 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         start, end = match.start("a"), match.end("a")
         if not free(start, end) or any(s <= start < e for s, e in names):
             continue
-        value = float(match.group("a"))
+        value = float(match.group("a").replace(",", ""))
         found.append(Quantity("number", value, value, "", match.group("a"), _decimals(match.group("a"))))
     return tuple(found)
 
@@ -292,7 +305,7 @@ def _fmt(value: float) -> str:
 
 
 def check(ctx: Context) -> list[Finding]:
-    claim_quantities = extract(ctx.claim_text)
+    claim_quantities = extract(without_citation_marks(ctx.claim_text))
     if not claim_quantities:
         return []
     findings: list[Finding] = []

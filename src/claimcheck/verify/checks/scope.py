@@ -10,6 +10,7 @@ published text lost, e.g. "Tesamorelin") counts as one of its entities.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claimcheck import rules
 from claimcheck.model import Finding
@@ -142,8 +143,25 @@ def claim_entities(ctx: Context) -> tuple[list[str], list[str]]:
     return subjects, outcomes
 
 
+@lru_cache(maxsize=4096)
+def _initialisms(text: str) -> frozenset[str]:
+    """The initials of every run of two to six consecutive words ("receptor-binding domain" ->
+    "rbd", "non-human primates" -> "nhp"), so an acronym the paper spells out still counts."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", text) if w]
+    found = set()
+    for i in range(len(words)):
+        initials = ""
+        for word in words[i : i + 6]:
+            initials += word[0].lower()
+            if len(initials) >= 2:
+                found.add(initials)
+    return frozenset(found)
+
+
 def _subject_present(subject: str, text: str) -> bool:
     if _present(_subject_variants(subject), text):
+        return True
+    if re.fullmatch(r"[A-Z]{2,6}", subject) and subject.lower() in _initialisms(text):
         return True
     # Every content word of a multi-word subject, each in any form ("GLP-1 agonists" ~ "GLP-1R agonist").
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]+", subject.lower()) if len(w) > 2]

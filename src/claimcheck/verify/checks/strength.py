@@ -21,12 +21,16 @@ CORRELATION = re.compile(
     r"higher (?:in|among|levels?|rates?)|lower (?:in|among|levels?|rates?)|independently|"
     r"accompanied by|coincid\w*|co-occur\w*|varied with|differ\w* (?:\w+ )?(?:between|by|from)|"
     r"independent(?:ly)? of|dose-response|prognostic|secondary to|tend(?:s|ed)? to|with increasing|"
-    r"regardless of|differences? between|had (?:more|less|higher|lower|greater)|vary|varies|varied)\b",
+    r"regardless of|differences? between|had (?:more|less|higher|lower|greater)|vary|varies|varied|"
+    r"(?:increase|decrease|rise|decline)s? in|over time|inverse(?:ly)?|at (?:\w+ )?risk|"
+    r"no (?:significant |statistically significant )?differences?|"
+    r"significant(?:ly)? (?:differ\w*|more|less|higher|lower|greater)|"
+    r"(?:more|less) (?:often|frequent\w*)|susceptib\w*|worse|poorer)\b",
     re.I,
 )
 HEDGE = re.compile(
-    r"\b(may|might|could|can potentially|possibl[ey]|potential(?:ly)?|suggest\w*|appear\w*|seem\w*|"
-    r"likely|unlikely|perhaps|plausibl[ey]|indicat\w*|hypothes\w*|propos\w*|"
+    r"\b(may|might|could|can potentially|possibl[ey]|potential(?:ly)?|appear\w*|seem\w*|"
+    r"likely|unlikely|perhaps|plausibl[ey]|hypothes\w*|propos\w*|"
     r"unclear|unknown|uncertain|whether|promising|point(?:s)? to|implicat\w*)\b",
     re.I,
 )
@@ -44,15 +48,24 @@ CAUSE = re.compile(
     r"makes?|made|allow(?:s|ed)|enabl(?:e|es|ed)|play(?:s|ed)? a (?:\w+ )?role|relie(?:ve|ves|ved)|"
     r"efficacious|influenc(?:e|es|ed)|determin(?:es|ed by)|regulat(?:e|es|ed)|modulat(?:e|es|ed)|"
     r"curb(?:s|ed)?|affect|confer(?:s|red)?|counter(?:s|ed)?|depends? on|disrupt(?:s|ed)?|imped(?:e|es|ed)|"
-    r"produc(?:e|es|ed)|pose(?:s|d)?|treat(?:s|ed)?|cur(?:e|es|ed)|kill(?:s|ed)?|"
+    r"produc(?:e|es|ed)|pose(?:s|d)?|treats|cur(?:e|es|ed)|kill(?:s|ed)?|"
     r"block(?:ed|ing)|blocks (?:the|a|an)\b|"
-    r"uncoupl(?:e|es|ed)|shap(?:e|es|ed)|speed(?:s)? up|slow(?:s|ed)? down|spots?|save lives)\b",
+    r"uncoupl(?:e|es|ed)|shap(?:e|es|ed)|speed(?:s)? up|slow(?:s|ed)? down|spots?|save lives|"
+    r"favou?rable|detrimental|harmful|(?:critical|crucial|essential) (?:for|to|in|role)|key role|involved in|"
+    r"mediat(?:e|es|ed|ing)|causative|translat\w* (?:in)?to|"
+    r"(?:positively|negatively|adversely|significantly|directly|not|may|might|could) impact(?:s|ed)?|"
+    r"impacted|has impacted)\b",
     re.I,
 )
 #: Explicit causation: stronger than an association cue in the same sentence.
 EXPLICIT_CAUSE = re.compile(
     r"\b(caus(?:e|es|ed|ing|al)|leads? to|led to|result(?:s|ed)? in|due to|because of|effects? of|"
-    r"responsible for|play(?:s|ed)? a (?:\w+ )?role)\b", re.I)
+    r"responsible for|play(?:s|ed)? a (?:\w+ )?role|"
+    r"(?:more|less|most|highly|as|equally) (?:effective|efficacious)|"
+    r"(?:reduces|improves|prevents|lowers|enhances|protects|promotes|inhibits|induces|restores|"
+    r"attenuates|alleviates|ameliorates|worsens|impairs)(?! in\b)|"
+    r"(?:did|does|do) not (?:significantly )?(?:reduce|improve|increase|decrease|affect|change|influence|"
+    r"alter|prevent|lower|cause|worsen|impair))\b", re.I)
 COMPARISON = re.compile(
     r"\b(higher|lower|greater|less|more|fewer|larger|smaller|worse|better)\b(?!\s+than\s+\d)(?:\s+\S+){0,5}?\s+"
     r"(?:than|among|in (?:patients|women|men|children|those|the|individuals)|compared)\b|"
@@ -63,7 +76,10 @@ COMPARISON = re.compile(
 #: Recommendations and calls for research state no finding.
 RECOMMENDATION = re.compile(
     r"\b(should|is needed|are needed|needs to|need to|further (?:studies|research|investigation|work)|"
-    r"future (?:studies|research)|warrant\w*|recommend\w*|must be|remains? to be|it is important to)\b",
+    r"future (?:studies|research)|warrant\w*|recommend\w*|must|remains? to be|it is important to|"
+    r"(?:is|are|was|were|be) required|requires? (?:further|more|additional|larger)|"
+    r"need for|needs? (?:for|of)|"
+    r"merits?|imperative|worthwhile|we suggest|(?:it is )?hoped|is warranted|needed)\b",
     re.I,
 )
 
@@ -71,10 +87,15 @@ RECOMMENDATION = re.compile(
 FINDING = re.compile(r"\b(we found|our (?:results|findings|study)|this study (?:shows|showed|found))\b", re.I)
 
 
+#: Usefulness stated under a hedge ("may be useful", "could offer") is a conditional effect; stated
+#: flatly ("a useful tool") it is a description.
+HEDGED_EFFECT = re.compile(r"\b(useful|helpful|necessary|advantage\w*|offers?|yields?)\b", re.I)
+
+
 def strength(sentence: str) -> int:
     """The strength of the relationship a sentence states (0-3, see the module docstring)."""
     hedged = HEDGE.search(sentence) is not None
-    causal = CAUSE.search(sentence) is not None
+    causal = CAUSE.search(sentence) is not None or (hedged and HEDGED_EFFECT.search(sentence) is not None)
     correlational = CORRELATION.search(sentence) is not None or COMPARISON.search(sentence) is not None
     if RECOMMENDATION.search(sentence) and not FINDING.search(sentence):
         return NONE
