@@ -291,6 +291,23 @@ class Http:
             log.debug("cache hit %s %s", method, shown)
             return self._reply(source, cached, shown, True)
         state = self._state(source)
+        # The slot is held through retries: requests queued behind one that is failing see its
+        # outcome (down, cooling) instead of each spending its own retries on a failing service.
+        with state.slots:
+            return self._send(source, method, url, kwargs, lifetime, shown, where, state)
+
+    def _send(
+        self,
+        source: str,
+        method: str,
+        url: str,
+        kwargs: dict[str, Any],
+        lifetime: timedelta,
+        shown: str,
+        where: str,
+        state: _State,
+    ) -> Reply:
+        """Send (paced, retried) while holding one of the source's concurrency slots."""
         policy = state.policy
         attempt = 0  # retries used (a connection failure uses up all but one)
         tries = 0
@@ -303,29 +320,28 @@ class Http:
                     source,
                     f"rate-limited (HTTP 429 repeatedly); cooling down for {state.cool_until - now:.0f}s",
                 )
-            with state.slots:
-                self._pace(state)
-                self.sent[source] += 1
-                tries += 1
-                log.debug("%s %s (attempt %d)", method, shown, tries)
-                try:
-                    response = self._session.request(
-                        method,
-                        url,
-                        timeout=policy.timeout,
-                        expire_after=lifetime,
-                        force_refresh=True,
-                        **kwargs,
-                    )
-                    problem = None
-                except requests.Timeout:
-                    response, problem = None, f"timed out after {policy.timeout:g}s ({where})"
-                except requests.ConnectionError as exc:
-                    response, problem = None, f"connection failed ({where}): {type(exc).__name__}"
-                    # No network (or no such host) rarely heals within seconds: one retry only.
-                    attempt = max(attempt, policy.retries - 1)
-                except requests.RequestException as exc:
-                    response, problem = None, f"request failed ({where}): {type(exc).__name__}"
+            self._pace(state)
+            self.sent[source] += 1
+            tries += 1
+            log.debug("%s %s (attempt %d)", method, shown, tries)
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    timeout=policy.timeout,
+                    expire_after=lifetime,
+                    force_refresh=True,
+                    **kwargs,
+                )
+                problem = None
+            except requests.Timeout:
+                response, problem = None, f"timed out after {policy.timeout:g}s ({where})"
+            except requests.ConnectionError as exc:
+                response, problem = None, f"connection failed ({where}): {type(exc).__name__}"
+                # No network (or no such host) rarely heals within seconds: one retry only.
+                attempt = max(attempt, policy.retries - 1)
+            except requests.RequestException as exc:
+                response, problem = None, f"request failed ({where}): {type(exc).__name__}"
             wait = policy.backoff * (2 ** (tries - 1)) * (0.5 + random.random() / 2)
             if response is not None:
                 status = response.status_code
