@@ -60,7 +60,13 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
         from claimcheck.sources.router import build_live_sources  # requests-cache only when needed
 
         sources.append(
-            build_live_sources(project.config.sources, progress=options.progress, refresh=options.refresh)
+            build_live_sources(
+                project.config.sources,
+                progress=options.progress,
+                refresh=options.refresh,
+                cache_backend=project.config.cache_backend,
+                cache_url=project.config.cache_url,
+            )
         )
     return sources
 

@@ -26,9 +26,13 @@ SOURCE_NAMES = (
 _SCHEMA: dict[str, tuple[str, ...]] = {
     "check": ("fail_on",),
     "lock": ("path",),
+    "cache": ("backend", "url"),
 }
+CACHE_BACKENDS = ("sqlite", "redis", "memory")
 _ACCEPT_KEYS = ("code", "reason", "claim", "reference")
-_SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url")
+_SOURCE_KEYS = (
+    "records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url", "index"
+)
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
@@ -40,6 +44,11 @@ class Config:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: `[[accept]]` tables: finding codes accepted for a claim or a reference, each with a reason.
     accepts: tuple[Acceptance, ...] = ()
+    #: `[sources.local] index`: an on-disk index built by `claimcheck index build` (bulk dumps).
+    local_index: str = ""
+    #: `[cache] backend` (sqlite, redis, memory) and `url` (redis://host:port/db).
+    cache_backend: str = "sqlite"
+    cache_url: str = ""
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -96,12 +105,33 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
     records = sources.get("local", {}).get("records", [])
     if isinstance(records, str):
         records = [records]
+    local_index = sources.get("local", {}).get("index", "")
+    if not isinstance(local_index, str):
+        raise InputError(display, _line_of(text, "index"), "[sources.local] index must be a path (a string)")
+    cache = data.get("cache", {})
+    backend = cache.get("backend", "sqlite")
+    if backend not in CACHE_BACKENDS:
+        raise InputError(
+            display,
+            _line_of(text, "backend"),
+            f"[cache] backend must be one of {', '.join(CACHE_BACKENDS)}, not {backend!r}",
+        )
+    cache_url = cache.get("url", "")
+    if backend == "redis" and not (isinstance(cache_url, str) and cache_url.startswith(("redis://", "rediss://",
+                                                                                      "unix://"))):
+        raise InputError(
+            display, _line_of(text, "url") or _line_of(text, "backend"),
+            "[cache] backend = \"redis\" needs url = \"redis://host:port/db\"",
+        )
     return Config(
         fail_on=fail_on,
         lock_path=data.get("lock", {}).get("path", "claimcheck.lock"),
         local_records=tuple(records),
         sources=sources,
         accepts=_acceptances(data.get("accept", []), text, display),
+        local_index=local_index,
+        cache_backend=backend,
+        cache_url=str(cache_url),
     )
 
 

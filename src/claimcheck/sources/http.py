@@ -131,6 +131,15 @@ def default_cache_path(env: Mapping[str, str] | None = None) -> Path | None:
     return Path(platformdirs.user_cache_dir("claimcheck")) / "http-cache.sqlite"
 
 
+def _redis_cache(url: str) -> Any:
+    """requests-cache's Redis backend on `url` (redis://host:port/db), checked with a PING."""
+    import redis  # optional: pip install 'claimcheck[redis]'
+
+    connection = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
+    connection.ping()
+    return requests_cache.RedisCache(namespace="claimcheck", connection=connection)
+
+
 def redact(url: str) -> str:
     """The URL with identifying parameters removed, for logs and messages."""
     parts = urlsplit(url)
@@ -184,6 +193,7 @@ class Http:
         policies: Mapping[str, Policy] | None = None,
         identity: Mapping[str, tuple[Mapping[str, str], Mapping[str, str]]] | None = None,
         sleep: Any = time.sleep,
+        redis_url: str = "",
     ) -> None:
         self._policies = dict(POLICIES if policies is None else policies)
         self._states: dict[str, _State] = {}
@@ -203,6 +213,23 @@ class Http:
             "key_fn": _key_without_identity,
         }
         self.cache_path = cache_path
+        #: The shared cache's URL when answers live in Redis (several machines, one budget).
+        self.redis_url = ""
+        if redis_url:
+            try:
+                backend = _redis_cache(redis_url)
+                self._session = requests_cache.CachedSession(backend=backend, **settings)
+                self.redis_url = redis_url
+                cache_path = self.cache_path = None
+            except Exception as exc:  # no redis package, server down, bad URL: cache for this run only
+                where = urlsplit(redis_url)
+                log.warning(
+                    "cannot use the Redis cache on %s:%s (%s); caching in memory",
+                    where.hostname,
+                    where.port or 6379,
+                    type(exc).__name__,
+                )
+                cache_path = self.cache_path = None
         if cache_path is not None:
             try:
                 cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -213,7 +240,7 @@ class Http:
                 # A read-only home (some CI runners) must not stop a run: cache for this run only.
                 log.warning("cannot use the HTTP cache at %s (%s); caching in memory", cache_path, exc)
                 self.cache_path = None
-        if self.cache_path is None:
+        if self.cache_path is None and not self.redis_url:
             self._session = requests_cache.CachedSession(backend="memory", **settings)
         self._session.headers["User-Agent"] = USER_AGENT
 

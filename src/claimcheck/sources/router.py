@@ -17,6 +17,7 @@ notices are known. Every service that fails is recorded against the entries it w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
@@ -376,8 +377,11 @@ def build_live_sources(
     progress: Progress | None = None,
     http: Http | None = None,
     refresh: bool = False,
+    cache_backend: str = "sqlite",
+    cache_url: str = "",
 ) -> LiveSources:
-    """The live sources with settings from the environment and `[sources.<name>]`."""
+    """The live sources with settings from the environment and `[sources.<name>]`, and the HTTP
+    cache `[cache]` names (SQLite in the user cache directory, a shared Redis, or memory)."""
     config_sources = config_sources or {}
     settings = {name: settings_for(name, config_sources.get(name), env) for name in LIVE_NAMES}
     settings["idconv"] = replace(
@@ -388,5 +392,16 @@ def build_live_sources(
         policies = dict(POLICIES)
         if settings["pubmed"].params.get("api_key"):  # NCBI allows 10 requests/s with a key
             policies["pubmed"] = replace(policies["pubmed"], interval=0.11)
-        http = Http(default_cache_path(env), policies=policies, identity=identity)
+        crossref = settings["crossref"]
+        if not crossref.params.get("mailto") and not crossref.headers:
+            # Crossref's public pool (no mailto, no Plus key) allows 1 list request/s, not 3.
+            policies["crossref"] = replace(policies["crossref"], interval=1.0)
+        env_ = os.environ if env is None else env
+        cache_path = default_cache_path(env)
+        redis_url = ""
+        if cache_backend == "memory":
+            cache_path = None
+        elif cache_backend == "redis" and cache_path is not None:  # CLAIMCHECK_CACHE=off still wins
+            redis_url = env_.get("CLAIMCHECK_CACHE_URL") or cache_url
+        http = Http(cache_path, policies=policies, identity=identity, redis_url=redis_url)
     return LiveSources(http, settings, progress, refresh=refresh)
