@@ -56,6 +56,8 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
     if lock is not None:
         local.add(lock.records.values())
     sources: list[Source] = [local] if len(local) else []
+    if project.config.local_index:  # a bulk index built once by `claimcheck index build`
+        sources.append(LocalSource(index_path=project.root / project.config.local_index, read_only=True))
     if not is_offline(options):
         from claimcheck.sources.router import build_live_sources  # requests-cache only when needed
 
