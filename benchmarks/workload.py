@@ -72,33 +72,33 @@ class Workload:
         return sum(1 for p in self.papers if not p.abstract)
 
 
+def make_paper(rng: random.Random, i: int, no_abstract: float = 0.1) -> Paper:
+    """The i-th generated paper (titles are unique: each carries its number as a word)."""
+    title_words = [*rng.sample(_WORDS, rng.randint(8, 12)), f"s{i}"]
+    rng.shuffle(title_words)
+    authors = tuple(
+        (rng.choice(_FAMILIES), rng.choice("ABCDEFGHJKLMNPRST") + rng.choice("ABCDEFGHJKLMN"))
+        for _ in range(rng.randint(2, 6))
+    )
+    abstract = "" if rng.random() < no_abstract else " ".join(rng.choices(_WORDS, k=60)) + "."
+    return Paper(
+        doi=f"10.{5000 + i % 37}/bench.{i}",
+        pmid=str(30_000_000 + i),
+        title=" ".join(title_words).capitalize(),
+        authors=authors,
+        journal=rng.choice(_JOURNALS),
+        year=str(rng.randint(1995, 2024)),
+        volume=str(rng.randint(1, 120)),
+        pages=f"{(p := rng.randint(1, 900))}-{p + rng.randint(3, 15)}",
+        abstract=abstract,
+    )
+
+
 def generate(n: int, seed: int = 7, mix: tuple[float, float, float] = (0.7, 0.2, 0.1),
              no_abstract: float = 0.1) -> Workload:
     """N papers and how the bibliography cites each (the mix: DOI, PMID only, title only)."""
     rng = random.Random(seed)
-    papers = []
-    for i in range(n):
-        title_words = [*rng.sample(_WORDS, rng.randint(8, 12)), f"s{i}"]
-        rng.shuffle(title_words)
-        title = " ".join(title_words).capitalize()
-        authors = tuple(
-            (rng.choice(_FAMILIES), rng.choice("ABCDEFGHJKLMNPRST") + rng.choice("ABCDEFGHJKLMN"))
-            for _ in range(rng.randint(2, 6))
-        )
-        abstract = "" if rng.random() < no_abstract else " ".join(rng.choices(_WORDS, k=60)) + "."
-        papers.append(
-            Paper(
-                doi=f"10.{5000 + i % 37}/bench.{i}",
-                pmid=str(30_000_000 + i),
-                title=title,
-                authors=authors,
-                journal=rng.choice(_JOURNALS),
-                year=str(rng.randint(1995, 2024)),
-                volume=str(rng.randint(1, 120)),
-                pages=f"{(p := rng.randint(1, 900))}-{p + rng.randint(3, 15)}",
-                abstract=abstract,
-            )
-        )
+    papers = [make_paper(rng, i, no_abstract) for i in range(n)]
     doi_share, pmid_share, _ = mix
     kinds = tuple(
         "doi" if (r := rng.random()) < doi_share else "pmid" if r < doi_share + pmid_share else "title"
