@@ -201,8 +201,14 @@ class SimulatedWeb:
     # -- doi.org and DataCite -------------------------------------------------------------------
 
     def _doiorg(self, method: str, rest: str, args: dict[str, str], body: bytes):
+        if rest.startswith("doiRA/"):  # doi.org's agency of several DOIs at once, as peers ask
+            return self._json([{"DOI": d, "RA": "Crossref"} for d in rest[len("doiRA/"):].split(",")])
         prefix = rest.removeprefix("ra/")
         return self._json([{"DOI": prefix, "RA": "Crossref"}])
+
+    def _dblp(self, method: str, rest: str, args: dict[str, str], body: bytes):
+        """dblp's SPARQL endpoint (peers ask it): it holds none of these biomedical papers."""
+        return self._json({"head": {"vars": []}, "results": {"bindings": []}}, kind="search")
 
     def _datacite(self, method: str, rest: str, args: dict[str, str], body: bytes):
         return self._json({"errors": [{"status": "404", "title": "The resource you are looking for "
@@ -231,6 +237,18 @@ class SimulatedWeb:
             text = ('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet>\n<PubmedArticleSet>'
                     + "".join(map(self._medline, papers)) + "</PubmedArticleSet>")
             return 200, "text/xml; charset=UTF-8", text.encode(), "id"
+        if rest == "esummary.fcgi":  # JSON (retmode=json), as peers use it
+            papers = [p for i in args.get("id", "").split(",") if (p := self.catalogue.by_pmid.get(i))]
+            result: dict = {"uids": [p.pmid for p in papers]}
+            for p in papers:
+                result[p.pmid] = {
+                    "uid": p.pmid, "pubdate": p.year, "source": p.journal, "fulljournalname": p.journal,
+                    "title": p.title, "volume": p.volume, "issue": "", "pages": p.pages,
+                    "authors": [{"name": f"{f} {g}", "authtype": "Author"} for f, g in p.authors],
+                    "articleids": [{"idtype": "pubmed", "value": p.pmid}, {"idtype": "doi", "value": p.doi}],
+                    "pubtype": ["Journal Article"], "references": [],
+                }
+            return self._json({"header": {"type": "esummary", "version": "0.3"}, "result": result})
         text = "<eSummaryResult><ERROR>unsupported</ERROR></eSummaryResult>"
         return 200, "text/xml", text.encode(), "id"
 
