@@ -129,7 +129,8 @@ records_option = click.option(
     "records",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Bibliographic records file (CSL-JSON) for the local source. Repeatable.",
+    help="Bibliographic records file for the local source: CSL-JSON (.json), Crossref / OpenAlex JSON "
+    "lines (.jsonl), PubMed XML (.xml), each possibly gzipped. Repeatable.",
 )
 
 
