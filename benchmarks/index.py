@@ -48,9 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=20_000)
     parser.add_argument("--searches", type=int, default=500)
+    parser.add_argument("--reuse", action="store_true", help="time the look-ups on the index built before")
     args = parser.parse_args(argv)
     folder = DATA / f"index{args.records}"
     index = folder / "local.sqlite"
+    if not (args.reuse and index.exists()) and build(args, folder, index):
+        return 1
+    return lookups(args, index)
+
+
+def build(args: argparse.Namespace, folder: Path, index: Path) -> int:
     started = time.perf_counter()
     dumps = write_dumps(args.records, folder)
     print(f"wrote {args.records:,} records in {time.perf_counter() - started:.0f}s "
@@ -72,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| index build | {args.records:,} records | {build:.0f} s | {rate:,.0f} records/s | "
           f"peak RSS {usage.ru_maxrss / 1024:.0f} MB | index {index.stat().st_size / 1e9:.2f} GB |",
           flush=True)
+    return 0
 
+
+def lookups(args: argparse.Namespace, index: Path) -> int:
     from claimcheck.model import Entry
     from claimcheck.sources.local import LocalSource
 

@@ -154,3 +154,19 @@ def test_a_missing_index_is_an_input_error(cli, tmp_path):
     )
     done = cli("check", project, "--offline")
     assert done.returncode == 3 and "local index not found" in done.stderr
+
+
+def test_a_bulk_index_asks_for_every_title_word_first_then_any(tmp_path, monkeypatch):
+    from claimcheck.model import Person
+    from claimcheck.sources import local
+
+    xml = tmp_path / "pubmed.xml"
+    xml.write_text(_baseline(30), encoding="utf-8")
+    source = LocalSource(index_path=tmp_path / "local.sqlite")
+    source.index_file(xml)
+    monkeypatch.setattr(local, "AND_FIRST_ABOVE", 10)  # as if it held millions
+    exact = source.search(Entry(key="a", title="Ipamorelin trial cohort17", authors=(Person("Raun", "K"),)))
+    assert exact[0].pmid == "1017" and len(exact) == 1
+    # a misprinted word: no title holds them all, so any word is asked for, as in a small index
+    misprinted = source.search(Entry(key="b", title="Ipamorelin study cohort17"))
+    assert misprinted[0].pmid == "1017" and len(misprinted) > 1

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime REA
 """
 #: Records written per transaction batch.
 _BATCH = 5000
+#: Index size above which a search asks for titles holding every title word first (see search).
+AND_FIRST_ABOVE = 100_000
 #: Suffix (under any .gz) -> reader.
 READERS = {
     ".xml": read_pubmed_xml,
@@ -129,6 +131,7 @@ class LocalSource(Source):
         else:
             self._db = sqlite3.connect(str(index_path) if index_path else ":memory:")
             self._db.executescript(_SCHEMA)
+        self._count: int | None = None
         self.add(records)
 
     @classmethod
@@ -141,6 +144,7 @@ class LocalSource(Source):
     def add(self, records: Iterable[Record]) -> int:
         """Index records, in batches of one transaction each; the number added."""
         count = 0
+        self._count = None
         next_row = (self._db.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0) + 1
         for chunk in _chunks(records, _BATCH):
             rows, ids, texts = [], [], []
@@ -226,14 +230,34 @@ class LocalSource(Source):
         return found
 
     def search(self, entry: Entry, limit: int = 10) -> list[Record]:
-        terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in _STOP]
-        terms += [fold(p.family or p.literal) for p in entry.authors if (p.family or p.literal)]
+        """Records ranked by BM25 over any title or author word. In a bulk index (over
+        `AND_FIRST_ABOVE` records) titles holding every title word are asked for first: ranking
+        every record that shares one common word with the title is what makes a search slow there,
+        and the work's own record holds them all (any word is still the fallback)."""
+        title_terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in _STOP]
+        terms = title_terms + [fold(p.family or p.literal) for p in entry.authors if (p.family or p.literal)]
         terms = list(dict.fromkeys(t for t in terms if t))
         if not terms:
             return []
-        query = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        if title_terms and self._size() > AND_FIRST_ABOVE:
+            rows = self._match(" AND ".join(_phrase(t) for t in dict.fromkeys(title_terms)), limit)
+            if rows:
+                return rows
+        return self._match(" OR ".join(_phrase(t) for t in terms), limit)
+
+    def _match(self, query: str, limit: int) -> list[Record]:
         rows = self._db.execute(
             "SELECT rowid FROM search WHERE search MATCH ? ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0) LIMIT ?",
             (query, limit),
         ).fetchall()
         return [self._load(row[0]) for row in rows]
+
+    def _size(self) -> int:
+        if self._count is None:
+            self._count = len(self)
+        return self._count
+
+
+def _phrase(term: str) -> str:
+    """A word as an FTS5 string: its syntax characters are data, not query operators."""
+    return '"' + term.replace('"', "") + '"'
