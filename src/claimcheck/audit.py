@@ -67,11 +67,19 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
     if lock is not None:
         local.add(unseen(lock.records.values()))
     sources: list[Source] = [local] if len(local) else []
+    if project.config.local_index:  # a bulk index built once by `claimcheck index build`
+        sources.append(LocalSource(index_path=project.root / project.config.local_index, read_only=True))
     if not is_offline(options):
         from claimcheck.sources.router import build_live_sources  # requests-cache only when needed
 
         sources.append(
-            build_live_sources(project.config.sources, progress=options.progress, refresh=options.refresh)
+            build_live_sources(
+                project.config.sources,
+                progress=options.progress,
+                refresh=options.refresh,
+                cache_backend=project.config.cache_backend,
+                cache_url=project.config.cache_url,
+            )
         )
     return sources
 

@@ -27,9 +27,13 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
     "check": ("fail_on",),
     "lock": ("path",),
     "engine": ("backend", "model_path", "llm_url", "llm_model", "llm_api_key_env", "llm_timeout", "top_k"),
+    "cache": ("backend", "url"),
 }
+CACHE_BACKENDS = ("sqlite", "redis", "memory")
 _ACCEPT_KEYS = ("code", "reason", "claim", "reference")
-_SOURCE_KEYS = ("records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url")
+_SOURCE_KEYS = (
+    "records", "base_url", "enabled", "mailto", "email", "tool", "api_key", "idconv_url", "index",
+)
 ENGINE_BACKENDS = ("default", "embedding", "nli", "llm")
 
 
@@ -59,6 +63,11 @@ class Config:
     #: `[[accept]]` tables: finding codes accepted for a claim or a reference, each with a reason.
     accepts: tuple[Acceptance, ...] = ()
     engine: EngineSettings = field(default_factory=EngineSettings)
+    #: `[sources.local] index`: an on-disk index built by `claimcheck index build` (bulk dumps).
+    local_index: str = ""
+    #: `[cache] backend` (sqlite, redis, memory) and `url` (redis://host:port/db).
+    cache_backend: str = "sqlite"
+    cache_url: str = ""
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -116,6 +125,24 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
     records = sources.get("local", {}).get("records", [])
     if isinstance(records, str):
         records = [records]
+    local_index = sources.get("local", {}).get("index", "")
+    if not isinstance(local_index, str):
+        raise InputError(display, _line_of(text, "index"), "[sources.local] index must be a path (a string)")
+    cache = data.get("cache", {})
+    backend = cache.get("backend", "sqlite")
+    if backend not in CACHE_BACKENDS:
+        raise InputError(
+            display,
+            _line_of(text, "backend"),
+            f"[cache] backend must be one of {', '.join(CACHE_BACKENDS)}, not {backend!r}",
+        )
+    cache_url = cache.get("url", "")
+    if backend == "redis" and not (isinstance(cache_url, str) and cache_url.startswith(("redis://", "rediss://",
+                                                                                      "unix://"))):
+        raise InputError(
+            display, _line_of(text, "url") or _line_of(text, "backend"),
+            "[cache] backend = \"redis\" needs url = \"redis://host:port/db\"",
+        )
     return Config(
         fail_on=fail_on,
         lock_path=data.get("lock", {}).get("path", "claimcheck.lock"),
@@ -123,6 +150,9 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
         sources=sources,
         accepts=_acceptances(data.get("accept", []), text, display),
         engine=engine,
+        local_index=local_index,
+        cache_backend=backend,
+        cache_url=str(cache_url),
     )
 
 

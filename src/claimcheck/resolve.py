@@ -7,6 +7,7 @@ work (see `accept`); everything else is kept as a named candidate for the not-fo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from claimcheck.compare import (
@@ -18,7 +19,7 @@ from claimcheck.compare import (
 )
 from claimcheck.model import Candidate, Entry, Record, Resolution
 from claimcheck.normalize import fold, words
-from claimcheck.sources.base import Source, lookup_answer, search_answer
+from claimcheck.sources.base import Answer, Source, lookup_answer, search_answers
 
 #: A title this long that matches exactly identifies the work on its own.
 _SPECIFIC_TITLE_WORDS = 4
@@ -86,45 +87,42 @@ def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
     return unique
 
 
-def resolve(entries: Sequence[Entry], sources: Sequence[Source]) -> dict[str, Resolution]:
-    """Resolve every entry against the sources, in order; outages are recorded, never judged."""
-    resolved: dict[str, Resolution] = {}
-    problems: dict[str, list[tuple[str, str]]] = {e.key: [] for e in entries}
-    asked: dict[str, list[str]] = {e.key: [] for e in entries}
+def _has_id(entry: Entry) -> bool:
+    return bool(entry.doi or entry.pmid or entry.pmcid)
+
+
+def _search(
+    entries: Sequence[Entry],
+    sources: Sequence[Source],
+    problems: dict[str, list[tuple[str, str]]],
+    asked: dict[str, list[str]],
+) -> dict[str, Resolution]:
+    """Search each entry source by source, stopping (per entry) at the first acceptable match.
+
+    `problems` and `asked` hold what the look-ups recorded for these entries; only these
+    entries' lists are touched, so this may run beside the look-ups of other entries.
+    """
+    candidates: dict[str, list[Candidate]] = {e.key: [] for e in entries}
+    remaining = list(entries)
     for source in sources:
-        pending = [e for e in entries if e.key not in resolved]
-        if not pending:
+        if not remaining:
             break
-        answer = lookup_answer(source, pending)
-        for key, reasons in answer.unavailable.items():
-            problems[key].extend(reasons)
-        for key, names in answer.answered.items():
-            asked[key].extend(n for n in names if n not in asked[key])
-        for key, record in answer.records.items():
-            if record is not None:
-                resolved[key] = Resolution(
-                    key=key,
-                    record=record,
-                    method="identifier",
-                    sources=answer.answered.get(key, (source.name,)),
-                    unavailable=tuple(problems[key]),
-                    resolved_at=now_iso(),
-                )
-    for entry in entries:
-        if entry.key in resolved:
-            continue
-        candidates: list[Candidate] = []
-        for source in sources:
-            answer = search_answer(source, entry)
+        answers = search_answers(source, remaining)
+        still = []
+        for entry in remaining:
+            answer = answers.get(entry.key) or Answer()
             problems[entry.key].extend(answer.unavailable.get(entry.key, ()))
             for name in answer.answered.get(entry.key, ()):
                 if name not in asked[entry.key]:
                     asked[entry.key].append(name)
             assessed = [assess(entry, record) for record in answer.found]
-            candidates += assessed
-            if any(accept(entry, c) for c in assessed):
-                break  # an acceptable match: no need to ask (and pay) further sources
-        ranked = _dedupe(candidates)
+            candidates[entry.key] += assessed
+            if not any(accept(entry, c) for c in assessed):
+                still.append(entry)  # an acceptable match: no need to ask (and pay) further sources
+        remaining = still
+    resolved = {}
+    for entry in entries:
+        ranked = _dedupe(candidates[entry.key])
         best = next((c for c in ranked if accept(entry, c)), None)
         resolved[entry.key] = Resolution(
             key=entry.key,
@@ -135,4 +133,50 @@ def resolve(entries: Sequence[Entry], sources: Sequence[Source]) -> dict[str, Re
             unavailable=tuple(problems[entry.key]),
             resolved_at=now_iso(),
         )
+    return resolved
+
+
+def resolve(entries: Sequence[Entry], sources: Sequence[Source]) -> dict[str, Resolution]:
+    """Resolve every entry against the sources, in order; outages are recorded, never judged.
+
+    Entries without identifiers are searched while the others are still being looked up, once
+    only sources that look up by identifier remain (they cannot resolve such entries).
+    """
+    resolved: dict[str, Resolution] = {}
+    problems: dict[str, list[tuple[str, str]]] = {e.key: [] for e in entries}
+    asked: dict[str, list[str]] = {e.key: [] for e in entries}
+    early: Future | None = None
+    early_keys: set[str] = set()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimcheck-search") as pool:
+        for index, source in enumerate(sources):
+            pending = [e for e in entries if e.key not in resolved]
+            if not pending:
+                break
+            if early is None and all(getattr(s, "lookup_needs_identifiers", False) for s in sources[index:]):
+                idless = [e for e in pending if not _has_id(e)]
+                if idless:
+                    early_keys = {e.key for e in idless}
+                    early = pool.submit(_search, idless, sources, problems, asked)
+            answer = lookup_answer(source, [e for e in pending if e.key not in early_keys])
+            for key, reasons in answer.unavailable.items():
+                problems[key].extend(reasons)
+            for key, names in answer.answered.items():
+                asked[key].extend(n for n in names if n not in asked[key])
+            for key, record in answer.records.items():
+                if record is not None:
+                    resolved[key] = Resolution(
+                        key=key,
+                        record=record,
+                        method="identifier",
+                        sources=answer.answered.get(key, (source.name,)),
+                        unavailable=tuple(problems[key]),
+                        resolved_at=now_iso(),
+                    )
+        rest = [e for e in entries if e.key not in resolved and e.key not in early_keys]
+        searched = _search(rest, sources, problems, asked)
+        if early is not None:
+            searched.update(early.result())
+    for entry in entries:
+        if entry.key not in resolved:
+            resolved[entry.key] = searched[entry.key]
     return resolved

@@ -126,9 +126,8 @@ def render(result: AuditResult, console: Console) -> None:
         if not group:
             continue
         out(f"\n [{_STATUS_STYLE[status.value]} bold]{status.value.upper()}[/] ({len(group)})")
-        for ref in group:
-            for line in _reference_block(ref):
-                out(line, highlight=False)
+        # One print per group, not per line: the same text, without rich's per-call overhead
+        out("\n".join(line for ref in group for line in _reference_block(ref)), highlight=False)
     verdicts = Counter(c.verdict for c in result.claims)
     summary = " · ".join(
         f"[{_VERDICT_STYLE[v.value]}]{verdicts[v]} {v.value}[/]" for v in _VERDICT_ORDER if verdicts[v]
@@ -142,9 +141,7 @@ def render(result: AuditResult, console: Console) -> None:
         if verdict is ClaimVerdict.UNCITED:
             out("  " + escape(", ".join(c.claim.id for c in group)), highlight=False)
             continue
-        for claim in group:
-            for line in _claim_block(claim):
-                out(line, highlight=False)
+        out("\n".join(line for claim in group for line in _claim_block(claim)), highlight=False)
     if result.document_findings:
         out(f"\n[bold]Documents[/]: {len(result.document_findings)} finding(s)")
         for item in result.document_findings:

@@ -22,6 +22,9 @@ class Source(ABC):
     """A place records come from. Identifier look-ups first; search only for what has none."""
 
     name: str
+    #: True when `lookup` answers only by identifier (never by bib key), so entries without an
+    #: identifier may be searched while it works.
+    lookup_needs_identifiers: bool = False
 
     @abstractmethod
     def lookup(self, entries: Sequence[Entry]) -> dict[str, Record | None]:
@@ -76,3 +79,11 @@ def search_answer(source: Source, entry: Entry) -> Answer:
     except SourceUnavailable as exc:
         return Answer(unavailable={entry.key: ((source.name, exc.reason),)})
     return Answer(answered={entry.key: (source.name,)}, found=tuple(found))
+
+
+def search_answers(source: Source, entries: Sequence[Entry]) -> dict[str, Answer]:
+    """`search_answer` for many entries: at once when the source can (the live sources search
+    concurrently and look their matches up in one batch), else one by one."""
+    if hasattr(source, "search_many"):
+        return source.search_many(entries)
+    return {entry.key: search_answer(source, entry) for entry in entries}

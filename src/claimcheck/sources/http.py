@@ -151,6 +151,15 @@ def default_cache_path(env: Mapping[str, str] | None = None) -> Path | None:
     return Path(platformdirs.user_cache_dir("claimcheck")) / "http-cache.sqlite"
 
 
+def _redis_cache(url: str) -> Any:
+    """requests-cache's Redis backend on `url` (redis://host:port/db), checked with a PING."""
+    import redis  # optional: pip install 'claimcheck[redis]'
+
+    connection = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
+    connection.ping()
+    return requests_cache.RedisCache(namespace="claimcheck", connection=connection)
+
+
 def redact(url: str) -> str:
     """The URL with identifying parameters removed, for logs and messages."""
     parts = urlsplit(url)
@@ -204,6 +213,7 @@ class Http:
         policies: Mapping[str, Policy] | None = None,
         identity: Mapping[str, tuple[Mapping[str, str], Mapping[str, str]]] | None = None,
         sleep: Any = time.sleep,
+        redis_url: str = "",
     ) -> None:
         self._policies = dict(POLICIES if policies is None else policies)
         self._states: dict[str, _State] = {}
@@ -228,6 +238,23 @@ class Http:
             "key_fn": _key_without_identity,
         }
         self.cache_path = cache_path
+        #: The shared cache's URL when answers live in Redis (several machines, one budget).
+        self.redis_url = ""
+        if redis_url:
+            try:
+                backend = _redis_cache(redis_url)
+                self._session = requests_cache.CachedSession(backend=backend, **settings)
+                self.redis_url = redis_url
+                cache_path = self.cache_path = None
+            except Exception as exc:  # no redis package, server down, bad URL: cache for this run only
+                where = urlsplit(redis_url)
+                log.warning(
+                    "cannot use the Redis cache on %s:%s (%s); caching in memory",
+                    where.hostname,
+                    where.port or 6379,
+                    type(exc).__name__,
+                )
+                cache_path = self.cache_path = None
         if cache_path is not None:
             try:
                 cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -238,7 +265,7 @@ class Http:
                 # A read-only home (some CI runners) must not stop a run: cache for this run only.
                 log.warning("cannot use the HTTP cache at %s (%s); caching in memory", cache_path, exc)
                 self.cache_path = None
-        if self.cache_path is None:
+        if self.cache_path is None and not self.redis_url:
             self._session = requests_cache.CachedSession(backend="memory", **settings)
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.max_redirects = MAX_REDIRECTS
@@ -340,7 +367,25 @@ class Http:
             log.debug("cache hit %s %s", method, shown)
             return self._reply(source, cached, shown, True)
         state = self._state(source)
+        # The slot is held through retries: requests queued behind one that is failing see its
+        # outcome (down, cooling) instead of each spending its own retries on a failing service.
+        with state.slots:
+            return self._send(source, method, url, kwargs, lifetime, shown, where, state)
+
+    def _send(
+        self,
+        source: str,
+        method: str,
+        url: str,
+        kwargs: dict[str, Any],
+        lifetime: timedelta,
+        shown: str,
+        where: str,
+        state: _State,
+    ) -> Reply:
+        """Send (paced, retried) while holding one of the source's concurrency slots."""
         policy = state.policy
+        id_params, id_headers = self._identity.get(source, ({}, {}))  # scrubbed from error reasons
         attempt = 0  # retries used (a connection failure uses up all but one)
         tries = 0
         while True:
@@ -352,34 +397,33 @@ class Http:
                     source,
                     f"rate-limited (HTTP 429 repeatedly); cooling down for {state.cool_until - now:.0f}s",
                 )
-            with state.slots:
-                self._pace(state)
-                self.sent[source] += 1
-                tries += 1
-                log.debug("%s %s (attempt %d)", method, shown, tries)
-                reader = _BodyReader(policy, where)
-                try:
-                    response = self._session.request(
-                        method,
-                        url,
-                        timeout=policy.timeout,
-                        expire_after=lifetime,
-                        force_refresh=True,
-                        stream=True,
-                        hooks={"response": reader},
-                        **kwargs,
-                    )
-                    problem = None
-                except BodyRefused as exc:
-                    response, problem = None, str(exc)
-                except requests.Timeout:
-                    response, problem = None, f"timed out after {policy.timeout:g}s ({where})"
-                except requests.ConnectionError as exc:
-                    response, problem = None, f"connection failed ({where}): {type(exc).__name__}"
-                    # No network (or no such host) rarely heals within seconds: one retry only.
-                    attempt = max(attempt, policy.retries - 1)
-                except requests.RequestException as exc:
-                    response, problem = None, f"request failed ({where}): {type(exc).__name__}"
+            self._pace(state)
+            self.sent[source] += 1
+            tries += 1
+            log.debug("%s %s (attempt %d)", method, shown, tries)
+            reader = _BodyReader(policy, where)
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    timeout=policy.timeout,
+                    expire_after=lifetime,
+                    force_refresh=True,
+                    stream=True,
+                    hooks={"response": reader},
+                    **kwargs,
+                )
+                problem = None
+            except BodyRefused as exc:
+                response, problem = None, str(exc)
+            except requests.Timeout:
+                response, problem = None, f"timed out after {policy.timeout:g}s ({where})"
+            except requests.ConnectionError as exc:
+                response, problem = None, f"connection failed ({where}): {type(exc).__name__}"
+                # No network (or no such host) rarely heals within seconds: one retry only.
+                attempt = max(attempt, policy.retries - 1)
+            except requests.RequestException as exc:
+                response, problem = None, f"request failed ({where}): {type(exc).__name__}"
             wait = policy.backoff * (2 ** (tries - 1)) * (0.5 + random.random() / 2)
             if response is not None:
                 status = response.status_code

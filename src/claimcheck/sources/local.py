@@ -2,15 +2,20 @@
 
 It is the offline default (the evidence lock and `--records` files feed it) and the bulk path
 for users with database dumps: identifier look-ups hit an indexed table, bibliographic search
-ranks title and author words with FTS5's BM25.
+ranks title and author words with FTS5's BM25. Files are read as streams (CSL-JSON, PubMed XML,
+Crossref / OpenAlex JSON lines, gzipped or not) and written in batches, so a dump of millions of
+records can be indexed once into a file (`claimcheck index build`) and opened by every run.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from claimcheck.errors import InputError
 from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
@@ -18,6 +23,9 @@ from claimcheck.model import Entry, Record
 from claimcheck.normalize import fold
 from claimcheck.sources.base import Source
 from claimcheck.sources.formats.csljson import read_csl_json
+from claimcheck.sources.formats.jsonlines import read_json_lines
+from claimcheck.sources.formats.opener import suffixes
+from claimcheck.sources.formats.pubmedxml import read_pubmed_xml
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (rowid INTEGER PRIMARY KEY, id TEXT, body TEXT NOT NULL);
@@ -26,7 +34,19 @@ CREATE INDEX IF NOT EXISTS identifiers_lookup ON identifiers (kind, value);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     title, authors, container, year, tokenize = 'unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime REAL, records INTEGER);
 """
+#: Records written per transaction batch.
+_BATCH = 5000
+#: Index size above which a search asks for titles holding every title word first (see search).
+AND_FIRST_ABOVE = 100_000
+#: Suffix (under any .gz) -> reader.
+READERS = {
+    ".xml": read_pubmed_xml,
+    ".jsonl": read_json_lines,
+    ".ndjson": read_json_lines,
+    ".json": read_csl_json,
+}
 #: Words too common in titles to narrow a search.
 _STOP = frozenset(
     [
@@ -71,18 +91,47 @@ _STOP = frozenset(
 
 
 def read_records(path: Path, display: str | None = None) -> Iterable[Record]:
-    """Records from a file, by format (CSL-JSON for now; the suffix or content decides)."""
+    """Records from a file, streamed, by format: the suffix decides (`.json` CSL-JSON or a
+    Crossref data file, `.jsonl`/`.ndjson` Crossref / OpenAlex / CSL-JSON lines, `.xml` PubMed;
+    each may be gzipped)."""
     if not path.exists():
         raise InputError(display or str(path), None, "records file not found")
-    return read_csl_json(path, display)
+    reader = READERS.get(suffixes(path), read_csl_json)
+    return reader(path, display)
+
+
+_FIELDS = tuple(f.name for f in fields(Record))
+
+
+def _body(record: Record) -> str:
+    """The record as JSON, like `Record.to_dict` but without asdict's deep copies (bulk indexing)."""
+    data: dict[str, Any] = {name: getattr(record, name) for name in _FIELDS}
+    data["authors"] = [vars(p) for p in record.authors]
+    data["updates"] = [vars(u) for u in record.updates]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 class LocalSource(Source):
     name = "local"
 
-    def __init__(self, records: Iterable[Record] = (), index_path: Path | None = None) -> None:
-        self._db = sqlite3.connect(str(index_path) if index_path else ":memory:")
-        self._db.executescript(_SCHEMA)
+    def __init__(
+        self, records: Iterable[Record] = (), index_path: Path | None = None, read_only: bool = False
+    ) -> None:
+        if index_path and read_only:
+            if not index_path.is_file():
+                raise InputError(str(index_path), None, "local index not found (build it with "
+                                 "`claimcheck index build`)")
+            self._db = sqlite3.connect(f"{index_path.resolve().as_uri()}?mode=ro", uri=True)
+        else:
+            self._db = sqlite3.connect(str(index_path) if index_path else ":memory:")
+            self._db.executescript(_SCHEMA)
+        self._count: int | None = None
         self.add(records)
 
     @classmethod
@@ -93,36 +142,61 @@ class LocalSource(Source):
         return source
 
     def add(self, records: Iterable[Record]) -> int:
+        """Index records, in batches of one transaction each; the number added."""
         count = 0
-        with self._db:
-            for record in records:
-                cursor = self._db.execute(
-                    "INSERT INTO records (id, body) VALUES (?, ?)",
-                    (record.id, json.dumps(record.to_dict(), ensure_ascii=False)),
-                )
-                rowid = cursor.lastrowid
-                ids = [
+        self._count = None
+        next_row = (self._db.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0) + 1
+        for chunk in _chunks(records, _BATCH):
+            rows, ids, texts = [], [], []
+            for rowid, record in enumerate(chunk, start=next_row):
+                rows.append((rowid, record.id, _body(record)))
+                for kind, value in (
                     ("key", record.id),
                     ("doi", record.doi),
                     ("pmid", record.pmid),
                     ("pmcid", record.pmcid),
-                ]
-                self._db.executemany(
-                    "INSERT INTO identifiers VALUES (?, ?, ?)",
-                    [(kind, value, rowid) for kind, value in ids if value],
-                )
-                self._db.execute(
-                    "INSERT INTO search (rowid, title, authors, container, year) VALUES (?,?,?,?,?)",
+                ):
+                    if value:
+                        ids.append((kind, value, rowid))
+                texts.append(
                     (
                         rowid,
                         record.title,
                         " ".join(p.family or p.literal for p in record.authors),
                         " ".join((record.container_title, *record.container_aliases)),
                         " ".join(record.years),
-                    ),
+                    )
                 )
-                count += 1
+            with self._db:
+                self._db.executemany("INSERT INTO records (rowid, id, body) VALUES (?, ?, ?)", rows)
+                self._db.executemany("INSERT INTO identifiers VALUES (?, ?, ?)", ids)
+                self._db.executemany(
+                    "INSERT INTO search (rowid, title, authors, container, year) VALUES (?,?,?,?,?)", texts
+                )
+            next_row += len(chunk)
+            count += len(chunk)
         return count
+
+    def index_file(self, path: Path, display: str | None = None) -> int | None:
+        """Index one records file unless this index already holds it unchanged (same size and
+        modification time); the records added, or None when it was already indexed."""
+        stat = path.stat()
+        key = str(path.resolve())
+        row = self._db.execute("SELECT size, mtime FROM files WHERE path = ?", (key,)).fetchone()
+        if row and row[0] == stat.st_size and row[1] == stat.st_mtime:
+            return None
+        if row:
+            raise InputError(display or str(path), None, "changed since it was indexed: build the index "
+                             "anew (delete the index file)")
+        added = self.add(read_records(path, display))
+        with self._db:
+            self._db.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?)", (key, stat.st_size, stat.st_mtime, added)
+            )
+        return added
+
+    def close(self) -> None:
+        self._db.close()
 
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM records").fetchone()[0]
@@ -156,14 +230,34 @@ class LocalSource(Source):
         return found
 
     def search(self, entry: Entry, limit: int = 10) -> list[Record]:
-        terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in _STOP]
-        terms += [fold(p.family or p.literal) for p in entry.authors if (p.family or p.literal)]
+        """Records ranked by BM25 over any title or author word. In a bulk index (over
+        `AND_FIRST_ABOVE` records) titles holding every title word are asked for first: ranking
+        every record that shares one common word with the title is what makes a search slow there,
+        and the work's own record holds them all (any word is still the fallback)."""
+        title_terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in _STOP]
+        terms = title_terms + [fold(p.family or p.literal) for p in entry.authors if (p.family or p.literal)]
         terms = list(dict.fromkeys(t for t in terms if t))
         if not terms:
             return []
-        query = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        if title_terms and self._size() > AND_FIRST_ABOVE:
+            rows = self._match(" AND ".join(_phrase(t) for t in dict.fromkeys(title_terms)), limit)
+            if rows:
+                return rows
+        return self._match(" OR ".join(_phrase(t) for t in terms), limit)
+
+    def _match(self, query: str, limit: int) -> list[Record]:
         rows = self._db.execute(
             "SELECT rowid FROM search WHERE search MATCH ? ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0) LIMIT ?",
             (query, limit),
         ).fetchall()
         return [self._load(row[0]) for row in rows]
+
+    def _size(self) -> int:
+        if self._count is None:
+            self._count = len(self)
+        return self._count
+
+
+def _phrase(term: str) -> str:
+    """A word as an FTS5 string: its syntax characters are data, not query operators."""
+    return '"' + term.replace('"', "") + '"'

@@ -18,7 +18,9 @@ notices are known. Every service that fails is recorded against the entries it w
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any
 
@@ -78,11 +80,61 @@ class _Ledger:
                 self.answered[key].append(name)
         return result
 
+    def take(self, name: str, keys: Sequence[str], future: Future | None) -> Any:
+        """`ask`, for a call already running on a worker."""
+        if future is None or not keys:
+            return None
+        return self.ask(name, keys, future.result)
+
+
+class _Submitter:
+    """Starts a call on the pool when its service is on and has work (else no future)."""
+
+    def __init__(self, pool: ThreadPoolExecutor, http: Http | None = None) -> None:
+        self.pool = pool
+        self.http = http
+
+    def __call__(self, wanted: Any, call: Callable[[], Any]) -> Future | None:
+        if not wanted:
+            return None
+        http = self.http
+
+        def guarded() -> Any:
+            # The answers to forget when parsing fails are tracked per thread (a context
+            # variable): the guard must be entered on the worker that makes the requests.
+            with http.kept_if_parsed() if http else contextlib.nullcontext():
+                return call()
+
+        return self.pool.submit(guarded)
+
+
+def _after(first: Future | None, call: Callable[[], Any]) -> Callable[[], Any]:
+    """A second round to a service: it waits for the first, and fails the way the first did, so
+    every entry asked of a service that was down carries the same reason."""
+
+    def run() -> Any:
+        failure = first.exception() if first is not None else None
+        if isinstance(failure, SourceUnavailable):
+            raise failure
+        return call()
+
+    return run
+
+
+def _booked(ledger: _Ledger, name: str, *rounds: tuple[Sequence[str], Future | None]) -> dict:
+    """The answers of a service's rounds, booked against the entries each round was about."""
+    merged: dict = {}
+    for keys, future in rounds:
+        merged.update(ledger.take(name, keys, future) or {})
+    return merged
+
 
 class LiveSources(Source):
     """Crossref, PubMed, OpenAlex, Semantic Scholar, Europe PMC, DataCite behind one interface."""
 
     name = "live"
+    #: Look-ups here need a DOI, PMID or PMCID, so entries without one can be searched meanwhile.
+    lookup_needs_identifiers = True
 
     def __init__(
         self,
@@ -127,31 +179,56 @@ class LiveSources(Source):
         third = len(entries) // 3
         progress = self.progress if report else (lambda _label, _n: None)
         progress("looking up identifiers", 0)
-        pubmed: dict[str, Record | None] = {}
-        if self.pubmed:
-            pubmed = ledger.ask("pubmed", keys, lambda: self.pubmed.lookup(entries)) or {}
-        doi_of = {e.key: e.doi or ((pubmed.get(e.key) or Record("", "")).doi) for e in entries}
-        with_doi = [k for k in keys if doi_of[k]]
-        dois = [doi_of[k] for k in with_doi]
-        crossref: dict[str, Record | None] = {}
-        if self.crossref:
-            crossref = (
-                ledger.ask("crossref", with_doi, lambda: self.crossref.works(dois, confirm=False)) or {}
+        # Every service that needs nothing from another starts at once, each on its own worker
+        # (the HTTP layer paces each service); DOIs learnt from PubMed follow in a second round.
+        # Answers are booked in the fixed order below, so who-answered lists stay deterministic.
+        printed = [e.key for e in entries if e.doi]
+        printed_dois = [e.doi for e in entries if e.doi]
+        with ThreadPoolExecutor(max_workers=6, thread_name_prefix="claimcheck-lookup") as pool:
+            submit = _Submitter(pool, self.http)
+            f_pubmed = submit(self.pubmed, lambda: self.pubmed.lookup(entries))
+            f_crossref = submit(
+                self.crossref and printed, lambda: self.crossref.works(printed_dois, confirm=False)
             )
-        progress("looking up identifiers", third)
-        owner_says_no, datacite = self._route_misses(ledger, with_doi, doi_of, crossref)
-        openalex = (
-            (ledger.ask("openalex", with_doi, lambda: self.openalex.works(dois)) or {})
-            if self.openalex
-            else {}
-        )
-        europepmc: dict[str, Record | None] = {}
-        if self.europepmc:
-            probes = [Entry(key=e.key, doi=doi_of[e.key], pmid=e.pmid) for e in entries]
-            probes = [p for p in probes if p.doi or p.pmid]
-            europepmc = (
-                ledger.ask("europepmc", [p.key for p in probes], lambda: self.europepmc.lookup(probes)) or {}
+            f_openalex = submit(self.openalex and printed, lambda: self.openalex.works(printed_dois))
+            probes = [Entry(key=e.key, doi=e.doi, pmid=e.pmid) for e in entries if e.doi or e.pmid]
+            f_europepmc = submit(self.europepmc and probes, lambda: self.europepmc.lookup(probes))
+            pubmed: dict[str, Record | None] = ledger.take("pubmed", keys, f_pubmed) or {}
+            doi_of = {e.key: e.doi or ((pubmed.get(e.key) or Record("", "")).doi) for e in entries}
+            learnt = [e.key for e in entries if not e.doi and doi_of[e.key]]
+            learnt_dois = [doi_of[k] for k in learnt]
+            late_crossref = submit(
+                self.crossref and learnt,
+                _after(f_crossref, lambda: self.crossref.works(learnt_dois, confirm=False)),
             )
+            late_openalex = submit(
+                self.openalex and learnt, _after(f_openalex, lambda: self.openalex.works(learnt_dois))
+            )
+            unprobed = [
+                Entry(key=e.key, doi=doi_of[e.key])
+                for e in entries
+                if not e.pmid and not e.doi and doi_of[e.key]
+            ]
+            late_europepmc = submit(
+                self.europepmc and unprobed, _after(f_europepmc, lambda: self.europepmc.lookup(unprobed))
+            )
+            with_doi = [k for k in keys if doi_of[k]]
+            crossref: dict[str, Record | None] = {}
+            if self.crossref:
+                crossref = _booked(ledger, "crossref", (printed, f_crossref), (learnt, late_crossref))
+            progress("looking up identifiers", third)
+            owner_says_no, datacite = self._route_misses(ledger, with_doi, doi_of, crossref)
+            openalex: dict[str, Record | None] = {}
+            if self.openalex:
+                openalex = _booked(ledger, "openalex", (printed, f_openalex), (learnt, late_openalex))
+            europepmc: dict[str, Record | None] = {}
+            if self.europepmc:
+                europepmc = _booked(
+                    ledger,
+                    "europepmc",
+                    ([p.key for p in probes], f_europepmc),
+                    ([p.key for p in unprobed], late_europepmc),
+                )
         progress("looking up identifiers", third)
         merged: dict[str, list[Record]] = {}
         for entry in entries:
@@ -256,12 +333,13 @@ class LiveSources(Source):
 
     def search_answer(self, entry: Entry) -> Answer:
         """Search (entries without identifiers only), stopping at the first acceptable match."""
-        if _has_id(entry) or not entry.title:
-            return Answer()
+        return self.search_many([entry]).get(entry.key, Answer())
+
+    def _search_one(self, entry: Entry) -> tuple[_Ledger, list[Record], Record | None]:
+        """One entry's search, source by source, up to the first acceptable match."""
         from claimcheck.resolve import accept, assess  # resolve imports sources; avoid a cycle
 
         ledger = _Ledger([entry.key], self.http)
-        self.progress(f"searching {entry.key}", 0)
         found: list[Record] = []
         best: Record | None = None
         for source in self._searchers():
@@ -271,24 +349,50 @@ class LiveSources(Source):
             best = next((c.record for c in assessed if accept(entry, c)), None)
             if best is not None:
                 break
-        if best is not None and (best.doi or best.pmid):
-            probe = Entry(key=entry.key, doi=best.doi, pmid=best.pmid)
-            answer = self.lookup_answer([probe], report=False)
-            for name in answer.answered.get(entry.key, ()):
-                if name not in ledger.answered[entry.key]:
-                    ledger.answered[entry.key].append(name)
-            ledger.unavailable[entry.key] += answer.unavailable.get(entry.key, ())
-            full = answer.records.get(entry.key)
-            if full is not None:
-                found = [full, *(r for r in found if r is not best)]
-        self.progress(f"searched {entry.key}", 1)
-        return Answer(
-            answered={entry.key: tuple(ledger.answered[entry.key])},
-            unavailable={entry.key: tuple(ledger.unavailable[entry.key])}
-            if ledger.unavailable[entry.key]
-            else {},
-            found=tuple(found),
-        )
+        return ledger, found, best
+
+    def search_many(self, entries: Sequence[Entry]) -> dict[str, Answer]:
+        """Search every entry without identifiers, each stopping at its first acceptable match.
+
+        Entries are searched concurrently (the HTTP layer paces each service, so the slowest
+        service stays busy instead of waiting on the others); the matches are then looked up by
+        their identifiers in one batched look-up, so their notices are known.
+        """
+        todo = [e for e in entries if not _has_id(e) and e.title]
+        if not todo:
+            return {}
+        searched: dict[str, tuple[_Ledger, list[Record], Record | None]] = {}
+        workers = min(8, len(todo))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="claimcheck-search") as pool:
+            futures = {pool.submit(self._search_one, e): e for e in todo}
+            for future in as_completed(futures):
+                entry = futures[future]
+                searched[entry.key] = future.result()
+                self.progress(f"searched {entry.key}", 1)
+        probes = [
+            Entry(key=e.key, doi=best.doi, pmid=best.pmid)
+            for e in todo
+            if (best := searched[e.key][2]) is not None and (best.doi or best.pmid)
+        ]
+        looked_up = self.lookup_answer(probes, report=False) if probes else Answer()
+        answers: dict[str, Answer] = {}
+        for entry in todo:
+            ledger, found, best = searched[entry.key]
+            key = entry.key
+            if best is not None and (best.doi or best.pmid):
+                for name in looked_up.answered.get(key, ()):
+                    if name not in ledger.answered[key]:
+                        ledger.answered[key].append(name)
+                ledger.unavailable[key] += looked_up.unavailable.get(key, ())
+                full = looked_up.records.get(key)
+                if full is not None:
+                    found = [full, *(r for r in found if r is not best)]
+            answers[key] = Answer(
+                answered={key: tuple(ledger.answered[key])},
+                unavailable={key: tuple(ledger.unavailable[key])} if ledger.unavailable[key] else {},
+                found=tuple(found),
+            )
+        return answers
 
 
 def build_live_sources(
@@ -297,8 +401,11 @@ def build_live_sources(
     progress: Progress | None = None,
     http: Http | None = None,
     refresh: bool = False,
+    cache_backend: str = "sqlite",
+    cache_url: str = "",
 ) -> LiveSources:
-    """The live sources with settings from the environment and `[sources.<name>]`."""
+    """The live sources with settings from the environment and `[sources.<name>]`, and the HTTP
+    cache `[cache]` names (SQLite in the user cache directory, a shared Redis, or memory)."""
     config_sources = config_sources or {}
     settings = {name: settings_for(name, config_sources.get(name), env) for name in LIVE_NAMES}
     settings["idconv"] = replace(
@@ -309,5 +416,16 @@ def build_live_sources(
         policies = dict(POLICIES)
         if settings["pubmed"].params.get("api_key"):  # NCBI allows 10 requests/s with a key
             policies["pubmed"] = replace(policies["pubmed"], interval=0.11)
-        http = Http(default_cache_path(env), policies=policies, identity=identity)
+        crossref = settings["crossref"]
+        if not crossref.params.get("mailto") and not crossref.headers:
+            # Crossref's public pool (no mailto, no Plus key) allows 1 list request/s, not 3.
+            policies["crossref"] = replace(policies["crossref"], interval=1.0)
+        env_ = os.environ if env is None else env
+        cache_path = default_cache_path(env)
+        redis_url = ""
+        if cache_backend == "memory":
+            cache_path = None
+        elif cache_backend == "redis" and cache_path is not None:  # CLAIMCHECK_CACHE=off still wins
+            redis_url = env_.get("CLAIMCHECK_CACHE_URL") or cache_url
+        http = Http(cache_path, policies=policies, identity=identity, redis_url=redis_url)
     return LiveSources(http, settings, progress, refresh=refresh)

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from claimcheck.errors import InputError, read_text_file
 from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
@@ -73,8 +73,72 @@ def item_to_record(item: dict[str, Any], source: str) -> Record:
     )
 
 
+#: Files larger than this are streamed item by item (a small file is parsed whole, which gives
+#: the exact line of a syntax error).
+STREAM_ABOVE = 16 * 1024 * 1024
+_ITEMS = re.compile(r'"items"\s*:\s*\[')
+_BLANK = " \t\r\n,"
+
+
+def iter_items(stream: IO[str], chunk: int = 1 << 20, shown: str = "") -> Iterator[Any]:
+    """The items of a JSON array (or of an object's "items" array, as in Crossref's data file),
+    decoded one at a time from a text stream: memory holds one item and one chunk, not the file."""
+    decoder = json.JSONDecoder()
+    buffer, position, line = stream.read(chunk), 0, 1
+
+    def fail(message: str) -> InputError:
+        return InputError(shown, line + buffer.count("\n", 0, position), message)
+
+    while True:
+        found = _ITEMS.search(buffer) if buffer.lstrip().startswith("{") else None
+        if found or not buffer.lstrip().startswith("{"):
+            break
+        more = stream.read(chunk)
+        if not more:
+            raise fail("CSL-JSON must be a list of items")
+        buffer += more
+    if found:
+        position = found.end()
+    else:
+        position = len(buffer) - len(buffer.lstrip())
+        if not buffer[position:].startswith("["):
+            raise fail("CSL-JSON must be a list of items")
+        position += 1
+    while True:
+        while position < len(buffer) and buffer[position] in _BLANK:
+            position += 1
+        if position >= len(buffer) or buffer[position] != "]":
+            try:
+                item, end = decoder.raw_decode(buffer, position)
+            except json.JSONDecodeError as exc:
+                more = stream.read(chunk)
+                if not more:
+                    raise fail(f"malformed JSON: {exc.msg}") from None
+                line += buffer.count("\n", 0, position)
+                buffer, position = buffer[position:] + more, 0
+                continue
+            yield item
+            position = end
+            if position > chunk:  # keep the buffer short
+                line += buffer.count("\n", 0, position)
+                buffer, position = buffer[position:], 0
+            continue
+        return
+
+
 def read_csl_json(path: Path, display: str | None = None) -> Iterator[Record]:
     shown = display or path.name
+    if path.suffix == ".gz" or path.stat().st_size > STREAM_ABOVE:
+        from claimcheck.sources.formats.jsonlines import item_record
+        from claimcheck.sources.formats.opener import open_text
+
+        source = f"local:{path.name}"
+        with open_text(path) as stream:
+            for index, item in enumerate(iter_items(stream, shown=shown)):
+                if not isinstance(item, dict):
+                    raise InputError(shown, None, f"item {index} is not a JSON object")
+                yield item_record(item, source)
+        return
     text = read_text_file(path, what="records file", display=shown)
     try:
         data = json.loads(text)
