@@ -117,8 +117,9 @@ def _search(
                     asked[entry.key].append(name)
             assessed = [assess(entry, record) for record in answer.found]
             candidates[entry.key] += assessed
+            # an acceptable match: no need to ask (and pay) further sources
             if not any(accept(entry, c) for c in assessed):
-                still.append(entry)  # an acceptable match: no need to ask (and pay) further sources
+                still.append(entry)
         remaining = still
     resolved = {}
     for entry in entries:

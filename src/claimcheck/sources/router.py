@@ -1,6 +1,7 @@
 """The live sources as one: identifier-first routing, batched look-ups, merged records.
 
-Look-up (entries with a DOI, PMID or PMCID), one batch per service, in this order:
+Look-up (entries with a DOI, PMID or PMCID), batched per service; steps 1-3 run concurrently
+(DOIs that only PubMed gives follow in a second round), and answers are booked in this order:
 
 1. PubMed: PMCIDs through the ID converter, DOIs through one OR'd esearch, then efetch for all
    PMIDs (this also gives DOIs to entries that printed only a PMID).
@@ -11,8 +12,9 @@ Look-up (entries with a DOI, PMID or PMCID), one batch per service, in this orde
 4. Semantic Scholar's batch for entries still without an abstract.
 
 Search only for entries with no identifier, source by source, stopping at the first that yields
-an acceptable match, which is then looked up by its identifiers like any other entry so that its
-notices are known. Every service that fails is recorded against the entries it was asked about.
+an acceptable match; entries are searched concurrently and all matches are then looked up by
+their identifiers in one batched round, like any other entry, so that their notices are known.
+Every service that fails is recorded against the entries it was asked about (decision 0500).
 """
 
 from __future__ import annotations
