@@ -46,6 +46,18 @@ class ClaimVerdict(StrEnum):
     UNCITED = "uncited"
 
 
+#: Verdicts worst first: the order reports list claims in.
+VERDICT_ORDER = (
+    ClaimVerdict.CONTRADICTED,
+    ClaimVerdict.CITES_DEFECTIVE_REFERENCE,
+    ClaimVerdict.OVERSTATED,
+    ClaimVerdict.UNSUPPORTED,
+    ClaimVerdict.UNVERIFIABLE,
+    ClaimVerdict.UNCITED,
+    ClaimVerdict.SUPPORTED,
+)
+
+
 @dataclass(frozen=True)
 class Person:
     """An author: a family name with given names, or a literal (corporate) name."""

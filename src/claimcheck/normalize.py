@@ -68,5 +68,48 @@ def fold(value: str) -> str:
     return _SPACE.sub(" ", _NON_WORD.sub(" ", value.casefold()).replace("_", " ")).strip()
 
 
+#: Words too common in titles to narrow a bibliographic search (local index, PubMed queries).
+TITLE_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "its",
+        "their",
+        "than",
+        "that",
+        "this",
+        "via",
+        "was",
+        "were",
+        "be",
+        "been",
+        "after",
+        "among",
+        "between",
+        "during",
+        "under",
+        "over",
+        "vs",
+        "versus",
+    ]
+)
+
+
 def words(value: str) -> list[str]:
     return fold(value).split()

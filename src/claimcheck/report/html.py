@@ -23,9 +23,9 @@ import jinja2
 from claimcheck import __version__
 from claimcheck.gate import failures
 from claimcheck.model import (
+    VERDICT_ORDER,
     AuditResult,
     ClaimResult,
-    ClaimVerdict,
     Finding,
     Record,
     ReferenceResult,
@@ -55,15 +55,7 @@ STATUS_COLORS = {
     "cannot-determine": "#8250df",
 }
 #: Claims are listed worst first, in document order within a verdict.
-_VERDICT_ORDER = [
-    ClaimVerdict.CONTRADICTED,
-    ClaimVerdict.CITES_DEFECTIVE_REFERENCE,
-    ClaimVerdict.OVERSTATED,
-    ClaimVerdict.UNSUPPORTED,
-    ClaimVerdict.UNVERIFIABLE,
-    ClaimVerdict.UNCITED,
-    ClaimVerdict.SUPPORTED,
-]
+
 _PMID = re.compile(r"^[0-9]{1,9}$")
 
 
@@ -215,7 +207,7 @@ def _with_csp(page: str) -> str:
 
 def render(result: AuditResult, options: ReportOptions) -> str:
     references = {r.entry.key: _reference(r) for r in result.references}
-    order = {v: n for n, v in enumerate(_VERDICT_ORDER)}
+    order = {v: n for n, v in enumerate(VERDICT_ORDER)}
     ranked = sorted(result.claims, key=lambda c: order[c.verdict])  # stable: document order within
     claims = [_claim(c, references) for c in ranked]
     verdicts = Counter(c.verdict.value for c in result.claims)
@@ -234,9 +226,9 @@ def render(result: AuditResult, options: ReportOptions) -> str:
             lock=result.lock,
             claims=claims,
             references=list(references.values()),
-            verdict_bars=_bars(verdicts, [v.value for v in _VERDICT_ORDER], VERDICT_COLORS),
+            verdict_bars=_bars(verdicts, [v.value for v in VERDICT_ORDER], VERDICT_COLORS),
             status_bars=_bars(statuses, [s.value for s in ReferenceStatus], STATUS_COLORS),
-            verdicts=[v.value for v in _VERDICT_ORDER if verdicts[v.value]],
+            verdicts=[v.value for v in VERDICT_ORDER if verdicts[v.value]],
             codes=all_codes,
             severities=Counter(f.severity.value for f in result.all_findings() if not f.accepted),
             accepted=sum(1 for f in result.all_findings() if f.accepted),

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from claimcheck.model import (
+    VERDICT_ORDER,
     AuditResult,
     ClaimResult,
     ClaimVerdict,
@@ -37,15 +38,7 @@ _STATUS_STYLE = {
     "corrected": "yellow",
     "cannot-determine": "magenta",
 }
-_VERDICT_ORDER = [
-    ClaimVerdict.CONTRADICTED,
-    ClaimVerdict.CITES_DEFECTIVE_REFERENCE,
-    ClaimVerdict.OVERSTATED,
-    ClaimVerdict.UNSUPPORTED,
-    ClaimVerdict.UNVERIFIABLE,
-    ClaimVerdict.UNCITED,
-    ClaimVerdict.SUPPORTED,
-]
+
 _VERDICT_STYLE = {
     "supported": "green",
     "overstated": "yellow",
@@ -130,10 +123,10 @@ def render(result: AuditResult, console: Console) -> None:
         out("\n".join(line for ref in group for line in _reference_block(ref)), highlight=False)
     verdicts = Counter(c.verdict for c in result.claims)
     summary = " · ".join(
-        f"[{_VERDICT_STYLE[v.value]}]{verdicts[v]} {v.value}[/]" for v in _VERDICT_ORDER if verdicts[v]
+        f"[{_VERDICT_STYLE[v.value]}]{verdicts[v]} {v.value}[/]" for v in VERDICT_ORDER if verdicts[v]
     )
     out(f"\n[bold]Claims[/] ({len(result.claims)}): {summary}")
-    for verdict in _VERDICT_ORDER:
+    for verdict in VERDICT_ORDER:
         group = [c for c in result.claims if c.verdict is verdict]
         if not group:
             continue

@@ -20,7 +20,7 @@ from typing import Any
 from claimcheck.errors import InputError
 from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from claimcheck.model import Entry, Record
-from claimcheck.normalize import fold
+from claimcheck.normalize import TITLE_STOPWORDS, fold
 from claimcheck.sources.base import Source
 from claimcheck.sources.formats.csljson import read_csl_json
 from claimcheck.sources.formats.jsonlines import read_json_lines
@@ -47,47 +47,6 @@ READERS = {
     ".ndjson": read_json_lines,
     ".json": read_csl_json,
 }
-#: Words too common in titles to narrow a search.
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-        "its",
-        "their",
-        "than",
-        "that",
-        "this",
-        "via",
-        "was",
-        "were",
-        "be",
-        "been",
-        "after",
-        "among",
-        "between",
-        "during",
-        "under",
-        "over",
-        "vs",
-        "versus",
-    ]
-)
 
 
 def read_records(path: Path, display: str | None = None) -> Iterable[Record]:
@@ -234,7 +193,7 @@ class LocalSource(Source):
         `AND_FIRST_ABOVE` records) titles holding every title word are asked for first: ranking
         every record that shares one common word with the title is what makes a search slow there,
         and the work's own record holds them all (any word is still the fallback)."""
-        title_terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in _STOP]
+        title_terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in TITLE_STOPWORDS]
         terms = title_terms + [fold(p.family or p.literal) for p in entry.authors if (p.family or p.literal)]
         terms = list(dict.fromkeys(t for t in terms if t))
         if not terms:

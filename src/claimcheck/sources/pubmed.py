@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from claimcheck.model import Entry, Person, Record, Update
-from claimcheck.normalize import fold
+from claimcheck.normalize import TITLE_STOPWORDS, fold
 from claimcheck.sources import notices
 from claimcheck.sources.base import SourceUnavailable
 from claimcheck.sources.http import Http
@@ -25,28 +25,6 @@ NAME = "pubmed"
 BATCH = 200
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _SPACE = re.compile(r"\s+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-    ]
-)
 
 
 def _text(element: ET.Element | None) -> str:
@@ -355,7 +333,7 @@ class PubMedSource(LiveSource):
         return found
 
     def search(self, entry: Entry, limit: int = 5) -> list[Record]:
-        terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in _STOP][:12]
+        terms = [w for w in fold(entry.title).split() if len(w) > 2 and w not in TITLE_STOPWORDS][:12]
         if not terms:
             return []
         term = " AND ".join(f"{w}[ti]" for w in terms)
