@@ -83,11 +83,11 @@ def score(
 def table(results: Mapping[str, Mapping[tuple[str, str], Score]], styles: list[str]) -> str:
     """A Markdown table: one row per style, one column per parser (fields exact / fields)."""
     names = list(results)
-    lines = ["| style | strings | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    lines = ["| style | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for style in [*styles, "all"]:
         cells = []
         for name in names:
             s = results[name][(style, "all")]
             cells.append(f"{100 * s.accuracy:.1f}% ({s.right}/{s.total})")
-        lines.append(f"| {style} | | " + " | ".join(cells) + " |")
+        lines.append(f"| {style} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
