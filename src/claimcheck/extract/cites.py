@@ -99,7 +99,9 @@ class CiteFinder:
         found = [
             e.key
             for e in self.entries
-            if e.year == year and e.authors and fold(e.authors[0].family or e.authors[0].literal).split()[-1:] == [wanted]
+            if e.year == year
+            and e.authors
+            and fold(e.authors[0].family or e.authors[0].literal).split()[-1:] == [wanted]
         ]
         return found[0] if len(found) == 1 else None
 

@@ -70,7 +70,9 @@ _NUMBERED = re.compile(r"\[(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]")
 _PANDOC_AFTER_STOP = re.compile(r"([.!?])((?:\s?\[[^\[\]]*(?<![\w.])@\{?\w[^\[\]]*\])+)")
 _NUMBERED_AFTER_STOP = re.compile(r"([.!?])((?:\s?\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\])+)")
 _PLACEHOLDER = re.compile(r"\s*\x00(\d+)\x00")
-_AUTHOR_YEAR_ONE = r"[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w'’-]+|&\s+[A-Z][\w'’-]+))?,?\s+(?:19|20)\d\d[a-z]?"
+_AUTHOR_YEAR_ONE = (
+    r"[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w'’-]+|&\s+[A-Z][\w'’-]+))?,?\s+(?:19|20)\d\d[a-z]?"
+)
 #: "(Smith et al., 2018)", "(Smith and Jones 2019; Brown, 2020)": read only beside a reference list.
 _AUTHOR_YEAR = re.compile(
     rf"\s?\((?:see\s+|e\.g\.,?\s+|cf\.\s+)?({_AUTHOR_YEAR_ONE}(?:\s*;\s*{_AUTHOR_YEAR_ONE})*)\)"
@@ -196,6 +198,8 @@ _NAVIGATION = re.compile(
     r"table of contents|print|advertisement|cookie settings)$",
     re.IGNORECASE,
 )
+#: Items of "Evidence" lists are numbered from here on, apart from the printed reference list.
+EVIDENCE_NUMBERS = 1000
 _EVIDENCE_LABEL = re.compile(
     r"^(?:evidences?|supporting evidence|scientific evidence|the evidence|key evidence)\s*:?$", re.IGNORECASE
 )
@@ -226,7 +230,7 @@ def is_caption(text: str) -> bool:
 # --- readers: each format to blocks ---------------------------------------------------------
 
 
-def _text_blocks(text: str) -> list[Block]:
+def _text_blocks(text: str, join_items: bool = False) -> list[Block]:
     """Plain text: blank-line blocks; headings are short unpunctuated lines standing alone.
 
     A dump of a web page puts one paragraph per line and runs of captions or table rows as
@@ -258,7 +262,8 @@ def _text_blocks(text: str) -> list[Block]:
             blocks.append(Block("heading", stripped[0], first, level))
             continue
         if (
-            len(stripped) >= 3
+            not join_items  # a PDF's wrapped lines never end in punctuation: not a table
+            and len(stripped) >= 3
             and _short_label(stripped[0])
             and _short_label(stripped[1], 140)
             and not any(_ITEM.match(s) for s in stripped)
@@ -267,9 +272,24 @@ def _text_blocks(text: str) -> list[Block]:
             blocks.append(Block("skip", stripped[1], first + 1))
             blocks += [Block("row", s, first + i) for i, s in enumerate(stripped[2:], 2)]
             continue
-        wrapped = len(stripped) >= 2 and all(len(s) <= 100 for s in stripped[:-1])
+        # A PDF's lines are always hard-wrapped (join_items): a block of them is one paragraph.
+        wrapped = len(stripped) >= 2 and (join_items or all(len(s) <= 100 for s in stripped[:-1]))
         if wrapped and not any(_ITEM.match(s) for s in stripped):
             blocks.append(Block("para", "\n".join(stripped), first))
+            continue
+        if join_items and _ITEM.match(stripped[0]):
+            # A hard-wrapped list (PDF): a line that does not open an item continues the last.
+            items: list[list[str]] = []
+            for line in stripped:
+                if _ITEM.match(line) or not items:
+                    items.append([line])
+                else:
+                    items[-1].append(line)
+            for lines_of_item in items:
+                line = " ".join(lines_of_item)
+                item = _ITEM.match(line)
+                text_of = line[item.end() :].strip() if item else line
+                blocks.append(Block("item" if item else "para", text_of, first))
             continue
         for offset, line in enumerate(stripped):
             item = _ITEM.match(line)
@@ -309,7 +329,9 @@ def _footnotes_as_reference_list(text: str) -> str:
         return text
     numbers = {label: index for index, label in enumerate(definitions, 1)}
     text = _FOOTNOTE_DEFINITION.sub("", text)
-    text = _FOOTNOTE_MARK.sub(lambda m: f"[{numbers[m.group(1)]}]" if m.group(1) in numbers else m.group(), text)
+    text = _FOOTNOTE_MARK.sub(
+        lambda m: f"[{numbers[m.group(1)]}]" if m.group(1) in numbers else m.group(), text
+    )
     listed = "\n".join(f"{numbers[label]}. {value}" for label, value in definitions.items())
     return f"{text.rstrip()}\n\n## Footnotes\n\n{listed}\n"
 
@@ -488,13 +510,14 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
     content = [
         b
         for b in blocks
-        if b.kind != "skip" and not (b.kind == "heading" and not _TERMINAL.search(b.text) and is_caption(b.text))
+        if b.kind != "skip"
+        and not (b.kind == "heading" and not _TERMINAL.search(b.text) and is_caption(b.text))
     ]
     content = [b for b in content if not (b.kind == "heading" and _NAVIGATION.match(b.text))]
     title = ""
     tops = [b for b in content if b.kind == "heading" and b.level == 1]
     firsts = [b for b in content if b.kind == "heading"][:1]
-    if fmt != "text" and len(tops) == 1 and firsts == tops:
+    if fmt not in {"text", "pdf"} and len(tops) == 1 and firsts == tops:
         # One top heading, first of all: the document's title, not a section.
         title = tops[0].text
         content = [b for b in content if b is not tops[0]]
@@ -502,8 +525,8 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
     for index, block in enumerate(content):
         if block.kind == "heading":
             following = content[index + 1] if index + 1 < len(content) else None
-            promote = fmt == "text" and following is not None and following.kind == "heading"
-            levels[index] = 1 if promote or (fmt == "text" and not levels) else block.level
+            promote = fmt in {"text", "pdf"} and following is not None and following.kind == "heading"
+            levels[index] = 1 if promote or (fmt in {"text", "pdf"} and not levels) else block.level
     numbered = any(_REFERENCE_HEADINGS.match(b.text) for b in content if b.kind == "heading")
     markers = _Markers(numbered=numbered)
     headings: list[tuple[int, str]] = []
@@ -520,7 +543,8 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
             continue
         if evidence_for is not None:
             if block.kind == "item":
-                number = max(reference_list, default=0) + 1
+                # Numbered apart from printed lists (which may follow and restart at 1).
+                number = max([EVIDENCE_NUMBERS, *reference_list]) + 1
                 reference_list[number] = block.text
                 for position in evidence_for:
                     old = sentences[position]
@@ -536,7 +560,8 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
             continue
         if in_references:
             if block.kind in {"item", "para"}:
-                number, entry = _reference_number(block.text, max(reference_list, default=0) + 1)
+                printed = [n for n in reference_list if n < EVIDENCE_NUMBERS]
+                number, entry = _reference_number(block.text, max(printed, default=0) + 1)
                 reference_list[number] = entry
             continue
         if block.kind != "row" and not _TERMINAL.search(block.text) and is_caption(block.text):
@@ -556,7 +581,7 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
         last_paragraph = []
         for offset, piece in split_sentences(marked):
             text, keys, numbers, names = markers.take(_SPACE.sub(" ", piece))
-            line = block.line + marked.count("\n", 0, offset)
+            line = block.line if fmt == "pdf" else block.line + marked.count("\n", 0, offset)  # PDF: the page
             if text and not is_caption(text):
                 last_paragraph.append(len(sentences))
                 sentences.append(Sentence(text, section, line, block.kind, keys, numbers, names))
@@ -565,6 +590,8 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
 
 def document_format(path: Path) -> str:
     suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return "pdf"
     if suffix in HTML_SUFFIXES:
         return "html"
     if suffix in MARKDOWN_SUFFIXES:
@@ -582,8 +609,22 @@ def read_document(path: Path, display: str | None = None) -> DocumentText:
     shown = display or str(path)
     if path.is_dir():
         raise InputError(shown, None, "document is a directory, not a file")
+    if document_format(path) == "pdf":
+        return read_pdf(path, shown)
     text = read_text_file(path, what="document", display=shown, max_bytes=MAX_DOCUMENT_BYTES)
     fmt = document_format(path)
     if fmt == "text" and re.match(r"\s*(<!doctype html|<html)", text[:1000], re.IGNORECASE):
         fmt = "html"
     return parse_document(text, shown, fmt)
+
+
+def read_pdf(path: Path, display: str) -> DocumentText:
+    """A PDF, page by page, read as plain text; each sentence's line is its page number."""
+    from claimcheck.inputs.pdf import pdf_pages
+
+    if not path.is_file():
+        raise InputError(display, None, "document not found")
+    blocks: list[Block] = []
+    for number, text in enumerate(pdf_pages(path, display), 1):
+        blocks += [replace(block, line=number) for block in _text_blocks(text, join_items=True)]
+    return blocks_to_document(blocks, display, "pdf")

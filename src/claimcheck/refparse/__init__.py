@@ -17,7 +17,9 @@ __all__ = ["ParsedReference", "parse_reference"]
 def rules_complete(reference: ParsedReference) -> bool:
     """The rules read enough: a title and something that places it (container, year or link)."""
     bare_identifier = not reference.title and (reference.doi or reference.pmid or reference.pmcid)
-    return bool(bare_identifier) or bool(reference.title and (reference.journal or reference.year or reference.url))
+    return bool(bare_identifier) or bool(
+        reference.title and (reference.journal or reference.year or reference.url)
+    )
 
 
 def parse_reference(text: str) -> ParsedReference:

@@ -52,14 +52,16 @@ def _escape(value: str) -> str:
 
 def _protect(title: str) -> str:
     """Brace words whose capitals are meaning (GH, CJC-1295, HIV) so styles keep them."""
-    return re.sub(r"(?<![\w{])([^\s{}]*[A-Z][^\s{}]*[A-Z0-9][^\s{}]*)", lambda m: "{" + m.group(1) + "}", title)
+    return re.sub(r"(?<![\w{-])([\w-]*[A-Z][\w-]*[A-Z0-9][\w-]*)", lambda m: "{" + m.group(1) + "}", title)
 
 
 def _name(person: Person) -> str:
     if person.literal:
         return "{" + _escape(person.literal) + "}"
     family = _escape(person.family)
-    if " " in person.family and not re.match(r"^(?:van|von|de|der|den|del|della|di|da|du|le|la)\s", person.family):
+    if " " in person.family and not re.match(
+        r"^(?:van|von|de|der|den|del|della|di|da|du|le|la)\s", person.family
+    ):
         family = "{" + family + "}"  # "Van Gaal", "Pérez Manghi": one family name
     return f"{family}, {_escape(person.given)}" if person.given else family
 
@@ -77,7 +79,9 @@ def render(reference: ParsedReference, key: str) -> str:
     if reference.title:
         fields.append(("title", _protect(_escape(reference.title))))
     if reference.journal:
-        fields.append(("journal" if reference.type == "article" else "howpublished", _escape(reference.journal)))
+        fields.append(
+            ("journal" if reference.type == "article" else "howpublished", _escape(reference.journal))
+        )
     for name in ("year", "volume", "issue", "pages"):
         value = getattr(reference, name)
         if value:

@@ -20,13 +20,26 @@ from claimcheck.refparse import rules
 from claimcheck.refparse.parsed import ParsedReference
 
 MODEL_NAME = "citation.crfsuite"
-LABELS = ("author", "title", "journal", "date", "volume", "issue", "pages", "doi", "pmid", "pmcid", "url", "other", "O")
+LABELS = (
+    "author",
+    "title",
+    "journal",
+    "date",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "url",
+    "other",
+    "O",
+)
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_MONTHS = frozenset(
-    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
-    "august september october november december".split()
-)
+_MONTH_TEXT = """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april
+    june july august september october november december"""
+_MONTHS = frozenset(_MONTH_TEXT.split())
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -103,7 +116,12 @@ def to_crfsuite(items: list[dict[str, str | float]]) -> list[dict[str, str | flo
     """python-crfsuite's item form: string features become name=value flags."""
     converted = []
     for item in items:
-        converted.append({(f"{k}={v}" if isinstance(v, str) else k): (1.0 if isinstance(v, str) else v) for k, v in item.items()})
+        converted.append(
+            {
+                (f"{k}={v}" if isinstance(v, str) else k): (1.0 if isinstance(v, str) else v)
+                for k, v in item.items()
+            }
+        )
     return converted
 
 

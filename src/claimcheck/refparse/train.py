@@ -129,7 +129,13 @@ def main(argv: list[str] | None = None) -> None:
     for text, labels in train:
         trainer.append(crf.to_crfsuite(crf.features(text)), labels)
     trainer.set_params(
-        {"c1": 0.2, "c2": 0.01, "max_iterations": args.iterations, "feature.minfreq": 2, "feature.possible_transitions": True}
+        {
+            "c1": 0.2,
+            "c2": 0.01,
+            "max_iterations": args.iterations,
+            "feature.minfreq": 2,
+            "feature.possible_transitions": True,
+        }
     )
     trainer.train(str(args.output))
     tagger = pycrfsuite.Tagger()
