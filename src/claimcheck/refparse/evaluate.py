@@ -91,3 +91,22 @@ def table(results: Mapping[str, Mapping[tuple[str, str], Score]], styles: list[s
             cells.append(f"{100 * s.accuracy:.1f}% ({s.right}/{s.total})")
         lines.append(f"| {style} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m claimcheck.refparse.evaluate FILE.yaml …`: the rules, the labeller and the
+    combination side by side, per style (the table in docs/extract.md)."""
+    import sys
+
+    from claimcheck.refparse import crf, parse_reference, rules
+
+    for name in argv if argv is not None else sys.argv[1:]:
+        labelled = load_labelled(Path(name))
+        styles = sorted({style for style, _ in labelled})
+        results = {"rules": score(labelled, rules.parse), "crf": score(labelled, crf.parse)}
+        results["combined"] = score(labelled, parse_reference)
+        print(f"{name} ({len(labelled)} strings)\n{table(results, styles)}\n")
+
+
+if __name__ == "__main__":
+    main()
