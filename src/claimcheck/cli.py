@@ -399,7 +399,7 @@ def bib_fix(project_dir: Path, records: tuple[Path, ...], write: bool) -> None:
 )
 @handle_errors
 def extract(document: Path, output: Path | None, claims_path: Path | None, bib: Path | None) -> None:
-    """Scaffold claims from a document (HTML, Markdown or plain text).
+    """Scaffold claims from a document (HTML, Markdown, plain text, or PDF with the pdf extra).
 
     Picks the check-worthy sentences, gives each a stable id, its section and its cites (from
     the document's citation markers, else suggested by topic for review), and writes claims
@@ -435,6 +435,34 @@ def extract(document: Path, output: Path | None, claims_path: Path | None, bib: 
         where = "standard output"
     click.echo(
         f"extract: {len(doc.sentences)} sentences, {len(proposals)} new claim entries → {where}", err=True
+    )
+
+
+@main.command()
+@click.argument("document", type=click.Path(path_type=Path))
+@project_argument
+@handle_errors
+def init(document: Path, project_dir: Path) -> None:
+    """Start a project from a document (HTML, Markdown, text or PDF) and its reference list.
+
+    Copies the document under docs/articles/, writes references.bib from its printed reference
+    list (each entry as printed), claims/<document>.yaml from `extract` (cites from the
+    citation markers) and a README saying what to review. Run again after the document
+    changes: new references and claims are added, nothing a person edited is rewritten.
+    PDF needs the pdf extra (pip install 'claimcheck[pdf]').
+    """
+    from claimcheck.extract.init import init_project
+
+    result = init_project(document, project_dir)
+    click.echo(
+        f"init: {len(result.references_added)} references added, "
+        f"{len(result.references_kept)} kept; "
+        f"{result.claims_added} new claim entries in {result.claims_path}"
+    )
+    for path in result.wrote:
+        click.echo(f"  wrote {path}", err=True)
+    click.echo(
+        "next: review references.bib and the claims file (see README.md), then claimcheck lock", err=True
     )
 
 

@@ -19,6 +19,7 @@ from claimcheck.extract.ids import STOPWORDS
 from claimcheck.inputs.documents import Sentence
 from claimcheck.model import Entry
 from claimcheck.normalize import fold
+from claimcheck.refparse.rules import take_identifiers
 
 #: Title words that say nothing about a paper's topic.
 _GENERIC_TEXT = """study studies effect effects patients patient novel recent advances update review analysis
@@ -73,7 +74,14 @@ class CiteFinder:
         self.numbered = {n: self._match_reference(text) for n, text in reference_list.items()}
 
     def _match_reference(self, printed: str) -> str | None:
-        """The bib entry whose title the reference list's entry prints."""
+        """The bib entry the reference list's entry prints: by its DOI or PMID when the entry
+        has one and the printed reference names it, else by the title it prints."""
+        _rest, identifiers = take_identifiers(printed)
+        for entry in self.entries:
+            if (entry.doi and entry.doi == identifiers.get("doi")) or (
+                entry.pmid and entry.pmid == identifiers.get("pmid")
+            ):
+                return entry.key
         folded = fold(printed)
         best, best_score = None, 0.0
         for entry in self.entries:
@@ -84,6 +92,18 @@ class CiteFinder:
             if score > best_score:
                 best, best_score = entry.key, score
         return best if best_score >= 90 else None
+
+    def _by_author_year(self, family: str, year: str) -> str | None:
+        """The one entry whose first author and year an author-year marker names."""
+        wanted = fold(family)
+        found = [
+            e.key
+            for e in self.entries
+            if e.year == year
+            and e.authors
+            and fold(e.authors[0].family or e.authors[0].literal).split()[-1:] == [wanted]
+        ]
+        return found[0] if len(found) == 1 else None
 
     def for_sentence(self, sentence: Sentence) -> Citations:
         cited: list[str] = []
@@ -96,6 +116,12 @@ class CiteFinder:
                 cited.append(key)
             else:
                 unknown.append(f"[{number}]")
+        for family, year in sentence.names:
+            key = self._by_author_year(family, year)
+            if key:
+                cited.append(key)
+            else:
+                unknown.append(f"({family} {year})")
         cited = list(dict.fromkeys(cited))
         if cited or unknown:
             return Citations(tuple(cited), tuple(unknown))

@@ -10,7 +10,7 @@ numbered citation markers).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claimcheck.errors import InputError, read_text_file
@@ -34,8 +34,10 @@ class Sentence:
     kind: str = "prose"
     #: Bib keys named by pandoc citation markers in the sentence (`[@key]`).
     keys: tuple[str, ...] = ()
-    #: Numbers named by numbered citation markers (`[3]`, `[1, 4-6]`).
+    #: Numbers named by numbered citation markers (`[3]`, `[1, 4-6]`, `<sup>3</sup>`, `[^3]`).
     numbers: tuple[int, ...] = ()
+    #: (family name, year) named by author-year markers: `(Smith et al., 2018; Jones 2020)`.
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,23 @@ _NUMBERED = re.compile(r"\[(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]")
 _PANDOC_AFTER_STOP = re.compile(r"([.!?])((?:\s?\[[^\[\]]*(?<![\w.])@\{?\w[^\[\]]*\])+)")
 _NUMBERED_AFTER_STOP = re.compile(r"([.!?])((?:\s?\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\])+)")
 _PLACEHOLDER = re.compile(r"\s*\x00(\d+)\x00")
+_AUTHOR_YEAR_ONE = (
+    r"[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|and\s+[A-Z][\w'’-]+|&\s+[A-Z][\w'’-]+))?,?\s+(?:19|20)\d\d[a-z]?"
+)
+#: "(Smith et al., 2018)", "(Smith and Jones 2019; Brown, 2020)": read only beside a reference list.
+_AUTHOR_YEAR = re.compile(
+    rf"\s?\((?:see\s+|e\.g\.,?\s+|cf\.\s+)?({_AUTHOR_YEAR_ONE}(?:\s*;\s*{_AUTHOR_YEAR_ONE})*)\)"
+)
+_AUTHOR_YEAR_AFTER_STOP = re.compile(rf"([.!?])(\s?\({_AUTHOR_YEAR_ONE}(?:\s*;\s*{_AUTHOR_YEAR_ONE})*\))")
+
+
+def _names(marker: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    for part in marker.split(";"):
+        match = re.match(r"\s*([A-Z][\w'’-]+).*?((?:19|20)\d\d)", part)
+        if match:
+            found.append((match.group(1), match.group(2)))
+    return tuple(found)
 
 
 def _numbers(marker: str) -> tuple[int, ...]:
@@ -87,10 +106,12 @@ class _Markers:
 
     def __init__(self, numbered: bool) -> None:
         self.numbered = numbered
-        self.found: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+        self.found: list[tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[str, str], ...]]] = []
 
-    def _hold(self, keys: tuple[str, ...], numbers: tuple[int, ...]) -> str:
-        self.found.append((keys, numbers))
+    def _hold(
+        self, keys: tuple[str, ...], numbers: tuple[int, ...], names: tuple[tuple[str, str], ...] = ()
+    ) -> str:
+        self.found.append((keys, numbers, names))
         return f"\x00{len(self.found) - 1}\x00"
 
     def mark(self, text: str) -> str:
@@ -99,16 +120,22 @@ class _Markers:
         if self.numbered:
             text = _NUMBERED_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), text)
             text = _NUMBERED.sub(lambda m: self._hold((), _numbers(m.group(1))), text)
+            text = _AUTHOR_YEAR_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), text)
+            text = _AUTHOR_YEAR.sub(lambda m: self._hold((), (), _names(m.group(1))), text)
         return text
 
-    def take(self, sentence: str) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+    def take(
+        self, sentence: str
+    ) -> tuple[str, tuple[str, ...], tuple[int, ...], tuple[tuple[str, str], ...]]:
         keys: list[str] = []
         numbers: list[int] = []
+        names: list[tuple[str, str]] = []
         for match in _PLACEHOLDER.finditer(sentence):
-            held_keys, held_numbers = self.found[int(match.group(1))]
+            held_keys, held_numbers, held_names = self.found[int(match.group(1))]
             keys += [k for k in held_keys if k not in keys]
             numbers += [n for n in held_numbers if n not in numbers]
-        return _PLACEHOLDER.sub("", sentence).strip(), tuple(keys), tuple(numbers)
+            names += [n for n in held_names if n not in names]
+        return _PLACEHOLDER.sub("", sentence).strip(), tuple(keys), tuple(numbers), tuple(names)
 
 
 # --- sentences --------------------------------------------------------------------------------
@@ -171,6 +198,11 @@ _NAVIGATION = re.compile(
     r"table of contents|print|advertisement|cookie settings)$",
     re.IGNORECASE,
 )
+#: Items of "Evidence" lists are numbered from here on, apart from the printed reference list.
+EVIDENCE_NUMBERS = 1000
+_EVIDENCE_LABEL = re.compile(
+    r"^(?:evidences?|supporting evidence|scientific evidence|the evidence|key evidence)\s*:?$", re.IGNORECASE
+)
 _REFERENCE_HEADINGS = re.compile(
     r"^(references|bibliography|works cited|literature cited|sources|citations|notes|footnotes)$",
     re.IGNORECASE,
@@ -198,7 +230,7 @@ def is_caption(text: str) -> bool:
 # --- readers: each format to blocks ---------------------------------------------------------
 
 
-def _text_blocks(text: str) -> list[Block]:
+def _text_blocks(text: str, join_items: bool = False) -> list[Block]:
     """Plain text: blank-line blocks; headings are short unpunctuated lines standing alone.
 
     A dump of a web page puts one paragraph per line and runs of captions or table rows as
@@ -230,7 +262,8 @@ def _text_blocks(text: str) -> list[Block]:
             blocks.append(Block("heading", stripped[0], first, level))
             continue
         if (
-            len(stripped) >= 3
+            not join_items  # a PDF's wrapped lines never end in punctuation: not a table
+            and len(stripped) >= 3
             and _short_label(stripped[0])
             and _short_label(stripped[1], 140)
             and not any(_ITEM.match(s) for s in stripped)
@@ -239,9 +272,24 @@ def _text_blocks(text: str) -> list[Block]:
             blocks.append(Block("skip", stripped[1], first + 1))
             blocks += [Block("row", s, first + i) for i, s in enumerate(stripped[2:], 2)]
             continue
-        wrapped = len(stripped) >= 2 and all(len(s) <= 100 for s in stripped[:-1])
+        # A PDF's lines are always hard-wrapped (join_items): a block of them is one paragraph.
+        wrapped = len(stripped) >= 2 and (join_items or all(len(s) <= 100 for s in stripped[:-1]))
         if wrapped and not any(_ITEM.match(s) for s in stripped):
             blocks.append(Block("para", "\n".join(stripped), first))
+            continue
+        if join_items and _ITEM.match(stripped[0]):
+            # A hard-wrapped list (PDF): a line that does not open an item continues the last.
+            items: list[list[str]] = []
+            for line in stripped:
+                if _ITEM.match(line) or not items:
+                    items.append([line])
+                else:
+                    items[-1].append(line)
+            for lines_of_item in items:
+                line = " ".join(lines_of_item)
+                item = _ITEM.match(line)
+                text_of = line[item.end() :].strip() if item else line
+                blocks.append(Block("item" if item else "para", text_of, first))
             continue
         for offset, line in enumerate(stripped):
             item = _ITEM.match(line)
@@ -268,10 +316,31 @@ def _looks_like_heading(line: str) -> bool:
     return not _TERMINAL.search(line) and len(line.split()) <= 14
 
 
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.+)$", re.MULTILINE)
+_FOOTNOTE_MARK = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _footnotes_as_reference_list(text: str) -> str:
+    """Markdown footnotes (`text[^1]` … `[^1]: Reference.`) as numbered markers and a
+    "Footnotes" list, so they resolve like any numbered reference list. Lines keep their
+    numbers: each definition line is blanked, not removed."""
+    definitions = {m.group(1): m.group(2).strip() for m in _FOOTNOTE_DEFINITION.finditer(text)}
+    if not definitions:
+        return text
+    numbers = {label: index for index, label in enumerate(definitions, 1)}
+    text = _FOOTNOTE_DEFINITION.sub("", text)
+    text = _FOOTNOTE_MARK.sub(
+        lambda m: f"[{numbers[m.group(1)]}]" if m.group(1) in numbers else m.group(), text
+    )
+    listed = "\n".join(f"{numbers[label]}. {value}" for label, value in definitions.items())
+    return f"{text.rstrip()}\n\n## Footnotes\n\n{listed}\n"
+
+
 def _markdown_blocks(text: str) -> list[Block]:
     """Markdown via markdown-it: images (and so their alt text) and raw HTML are dropped."""
     from markdown_it import MarkdownIt
 
+    text = _footnotes_as_reference_list(text)
     parser = MarkdownIt("commonmark").enable("table")
     tokens = parser.parse(text)
     blocks: list[Block] = []
@@ -324,6 +393,8 @@ _HTML_DROP = (
     "[role=contentinfo], [role=complementary], [aria-hidden=true], .caption, .wp-caption-text"
 )
 _HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, tr, blockquote, dd, dt"
+_HTML_FOOTNOTES = "section.footnotes, div.footnotes, ol.footnotes, [role=doc-endnotes], section.references"
+_SUP_MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*[\])]?\s*$")
 
 
 def _html_blocks(text: str) -> list[Block]:
@@ -340,6 +411,15 @@ def _html_blocks(text: str) -> list[Block]:
         node.decompose()
     for br in root.css("br"):
         br.replace_with(" ")
+    for sup in root.css("sup"):
+        # A superscript citation ("diabetes<sup>1,2</sup>") is a numbered marker, not a digit
+        # glued to the last word.
+        marker = _SUP_MARKER.match(sup.text(deep=True))
+        if marker:
+            sup.replace_with(f" [{marker.group(1)}]")
+    for notes in root.css(_HTML_FOOTNOTES):
+        if notes.css_first("h1, h2, h3, h4, h5, h6") is None:
+            notes.insert_before(LexborHTMLParser("<h2>Footnotes</h2>").css_first("h2"))
     blocks: list[Block] = []
     line_of = _Lines(text)
     if root.css_first("h1") is None and tree.css_first("title") is not None:
@@ -431,13 +511,13 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
         b
         for b in blocks
         if b.kind != "skip"
-        and not (b.kind != "row" and not _TERMINAL.search(b.text) and is_caption(b.text))
+        and not (b.kind == "heading" and not _TERMINAL.search(b.text) and is_caption(b.text))
     ]
     content = [b for b in content if not (b.kind == "heading" and _NAVIGATION.match(b.text))]
     title = ""
     tops = [b for b in content if b.kind == "heading" and b.level == 1]
     firsts = [b for b in content if b.kind == "heading"][:1]
-    if fmt != "text" and len(tops) == 1 and firsts == tops:
+    if fmt not in {"text", "pdf"} and len(tops) == 1 and firsts == tops:
         # One top heading, first of all: the document's title, not a section.
         title = tops[0].text
         content = [b for b in content if b is not tops[0]]
@@ -445,8 +525,8 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
     for index, block in enumerate(content):
         if block.kind == "heading":
             following = content[index + 1] if index + 1 < len(content) else None
-            promote = fmt == "text" and following is not None and following.kind == "heading"
-            levels[index] = 1 if promote or (fmt == "text" and not levels) else block.level
+            promote = fmt in {"text", "pdf"} and following is not None and following.kind == "heading"
+            levels[index] = 1 if promote or (fmt in {"text", "pdf"} and not levels) else block.level
     numbered = any(_REFERENCE_HEADINGS.match(b.text) for b in content if b.kind == "heading")
     markers = _Markers(numbered=numbered)
     headings: list[tuple[int, str]] = []
@@ -454,7 +534,24 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
     in_references = False
     reference_list: dict[int, str] = {}
     sentences: list[Sentence] = []
+    # An "Evidence" list printed under a paragraph: its items are references of that paragraph.
+    evidence_for: list[int] | None = None
+    last_paragraph: list[int] = []
     for index, block in enumerate(content):
+        if _EVIDENCE_LABEL.match(block.text) and block.kind in {"heading", "para"}:
+            evidence_for = last_paragraph
+            continue
+        if evidence_for is not None:
+            if block.kind == "item":
+                # Numbered apart from printed lists (which may follow and restart at 1).
+                number = max([EVIDENCE_NUMBERS, *reference_list]) + 1
+                reference_list[number] = block.text
+                for position in evidence_for:
+                    old = sentences[position]
+                    if number not in old.numbers:
+                        sentences[position] = replace(old, numbers=(*old.numbers, number))
+                continue
+            evidence_for = None
         if block.kind == "heading":
             level = levels[index]
             headings = [(lvl, title) for lvl, title in headings if lvl < level] + [(level, block.text)]
@@ -463,31 +560,38 @@ def blocks_to_document(blocks: list[Block], path: str, fmt: str) -> DocumentText
             continue
         if in_references:
             if block.kind in {"item", "para"}:
-                number, entry = _reference_number(block.text, len(reference_list) + 1)
+                printed = [n for n in reference_list if n < EVIDENCE_NUMBERS]
+                number, entry = _reference_number(block.text, max(printed, default=0) + 1)
                 reference_list[number] = entry
             continue
+        if block.kind != "row" and not _TERMINAL.search(block.text) and is_caption(block.text):
+            continue  # a caption block (checked here: a reference is never a caption)
         section = " / ".join(title for _, title in headings)
         if block.kind == "table-title":
             table_title = block.text
             continue
         if block.kind == "row":
             row_section = f"{section} / {table_title}" if table_title else section
-            text, keys, numbers = markers.take(markers.mark(block.text))
+            text, keys, numbers, names = markers.take(markers.mark(block.text))
             if text:
-                sentences.append(Sentence(text, row_section, block.line, "row", keys, numbers))
+                sentences.append(Sentence(text, row_section, block.line, "row", keys, numbers, names))
             continue
         table_title = ""
         marked = markers.mark(block.text)
+        last_paragraph = []
         for offset, piece in split_sentences(marked):
-            text, keys, numbers = markers.take(_SPACE.sub(" ", piece))
-            line = block.line + marked.count("\n", 0, offset)
+            text, keys, numbers, names = markers.take(_SPACE.sub(" ", piece))
+            line = block.line if fmt == "pdf" else block.line + marked.count("\n", 0, offset)  # PDF: the page
             if text and not is_caption(text):
-                sentences.append(Sentence(text, section, line, block.kind, keys, numbers))
+                last_paragraph.append(len(sentences))
+                sentences.append(Sentence(text, section, line, block.kind, keys, numbers, names))
     return DocumentText(path, fmt, tuple(sentences), reference_list, title)
 
 
 def document_format(path: Path) -> str:
     suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return "pdf"
     if suffix in HTML_SUFFIXES:
         return "html"
     if suffix in MARKDOWN_SUFFIXES:
@@ -505,8 +609,22 @@ def read_document(path: Path, display: str | None = None) -> DocumentText:
     shown = display or str(path)
     if path.is_dir():
         raise InputError(shown, None, "document is a directory, not a file")
+    if document_format(path) == "pdf":
+        return read_pdf(path, shown)
     text = read_text_file(path, what="document", display=shown, max_bytes=MAX_DOCUMENT_BYTES)
     fmt = document_format(path)
     if fmt == "text" and re.match(r"\s*(<!doctype html|<html)", text[:1000], re.IGNORECASE):
         fmt = "html"
     return parse_document(text, shown, fmt)
+
+
+def read_pdf(path: Path, display: str) -> DocumentText:
+    """A PDF, page by page, read as plain text; each sentence's line is its page number."""
+    from claimcheck.inputs.pdf import pdf_pages
+
+    if not path.is_file():
+        raise InputError(display, None, "document not found")
+    blocks: list[Block] = []
+    for number, text in enumerate(pdf_pages(path, display), 1):
+        blocks += [replace(block, line=number) for block in _text_blocks(text, join_items=True)]
+    return blocks_to_document(blocks, display, "pdf")
