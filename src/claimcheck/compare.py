@@ -96,6 +96,24 @@ def similar_family(printed: Person, record: Person) -> bool:
     return bool(a and b) and (a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 80)
 
 
+#: A literal author name that names a group of people, not a person ("for the SURMOUNT-1
+#: Investigators", "the DPP Research Group", "on behalf of the X Consortium").
+_GROUP_NAME = re.compile(
+    r"^(?:for|on behalf of)\b|\b(?:investigators?|group|consortium|collaborat(?:ion|ors|ive)|committee|"
+    r"trialists|network|task force|working party|study team)\b",
+    re.IGNORECASE,
+)
+
+
+def is_group_name(person: Person) -> bool:
+    return bool(person.literal) and not person.family and bool(_GROUP_NAME.search(person.literal))
+
+
+def people(authors: tuple[Person, ...]) -> tuple[Person, ...]:
+    """The persons of an author list: group names are not authors to compare or count."""
+    return tuple(p for p in authors if not is_group_name(p))
+
+
 @dataclass(frozen=True)
 class AuthorComparison:
     """What disagrees between the printed author list and the record's."""
@@ -115,8 +133,9 @@ class AuthorComparison:
 
 
 def compare_authors(entry: Entry, record: Record) -> AuthorComparison | None:
-    """Compare the whole printed list with the record's; None when either side has none."""
-    printed, listed = entry.authors, record.authors
+    """Compare the whole printed list with the record's (persons only, not group names); None when
+    either side has none."""
+    printed, listed = people(entry.authors), people(record.authors)
     if not printed or not listed:
         return None
     positions: list[int | None] = []

@@ -16,6 +16,7 @@ from claimcheck.model import (
     ReferenceResult,
     ReferenceStatus,
 )
+from claimcheck.report import outages
 from claimcheck.verify.references import short_citation
 
 _STATUS_ORDER = [
@@ -71,14 +72,31 @@ def _defect_line(finding: Finding) -> str:
     return f"{head}: {escape(finding.message)}"
 
 
+def _outage_line(result: ReferenceResult, finding: Finding) -> str:
+    """R003 for an outage in one line: the services and the kind of failure, not every error.
+
+    The whole reasons stay in the machine-readable reports; the run's closing statement says
+    once what failed and what to do.
+    """
+    why = outages.describe(result.resolution.unavailable)
+    if result.record is not None:
+        message = f"found {short_citation(result.record)}, but could not check it everywhere: {why}"
+    else:
+        message = f"could not be judged: {why}"
+    style = _SEVERITY_STYLE[finding.severity.value]
+    return f"    [{style}]{finding.code}[/] {finding.name}: {escape(message)}"
+
+
 def _reference_block(result: ReferenceResult) -> list[str]:
     entry = result.entry
     lines = [f"  [bold]{escape(entry.key)}[/] [dim]{escape(entry.file)}:{entry.line}[/]"]
-    if result.record is not None:
+    if result.record is not None and result.status is not ReferenceStatus.CANNOT_DETERMINE:
         lines.append(
             f"    [dim]record ({escape(result.record.source)}): {escape(short_citation(result.record))}[/]"
         )
-    lines += [_defect_line(f) for f in result.findings]
+    for finding in result.findings:
+        outage = finding.code == "R003" and result.resolution.unavailable and not finding.accepted
+        lines.append(_outage_line(result, finding) if outage else _defect_line(finding))
     return lines
 
 
@@ -150,8 +168,7 @@ def render(result: AuditResult, console: Console) -> None:
         f"\n[bold]Findings[/]: {severities['error']} errors, {severities['warning']} warnings, "
         f"{severities['info']} notes"
     )
-    if not result.complete:
-        out(
-            "[magenta bold]INCOMPLETE[/]: some references could not be judged "
-            "(a source could not answer); see cannot-determine above."
-        )
+    found = outages.outage(result)
+    if found is not None:
+        head, _, rest = outages.statement(found).partition(": ")
+        out(f"[magenta bold]{head}[/]: {escape(rest)}")

@@ -37,6 +37,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
 );
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime REAL, records INTEGER);
 """
+#: Records files up to this size are read whole when checked before a run.
+CHECK_WHOLE_BELOW = 4_000_000
 #: Records written per transaction batch.
 _BATCH = 5000
 #: Index size above which a search asks for titles holding every title word first (see search).
@@ -58,6 +60,25 @@ def read_records(path: Path, display: str | None = None) -> Iterable[Record]:
         raise InputError(display or str(path), None, "records file not found")
     reader = READERS.get(suffixes(path), read_csl_json)
     return reader(path, display)
+
+
+def check_records_file(path: Path, display: str | None = None) -> None:
+    """Refuse now a records file that is missing or is not records, before a run that might not
+    read it (an evidence lock that holds every entry) or would read it as holding nothing.
+
+    A small file is read whole; a large or gzipped one up to its first record.
+    """
+    shown = display or str(path)
+    if not path.exists():
+        raise InputError(shown, None, "records file not found")
+    if not path.is_file():
+        raise InputError(shown, None, "records file is not a file")
+    records = iter(read_records(path, shown))
+    if path.suffix == ".gz" or path.stat().st_size > CHECK_WHOLE_BELOW:
+        next(records, None)
+    else:
+        for _ in records:
+            pass
 
 
 _FIELDS = tuple(f.name for f in fields(Record))
