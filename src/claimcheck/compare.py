@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from claimcheck import names
 from claimcheck.identifiers import normalize_doi
 from claimcheck.model import Entry, Person, Record
 from claimcheck.normalize import fold, words
@@ -40,6 +42,22 @@ def titles_match(printed: str, record: str) -> bool:
     return min(len(a), len(b)) > 30 and Levenshtein.distance(a, b) <= _TITLE_EDIT_TOLERANCE
 
 
+_SUBTITLE = re.compile(r"\s*(?::|\?|\.\s|\s[-–—]\s)")
+
+
+def main_title(title: str) -> str:
+    """The title without its subtitle: what comes before the first ':', '?', '. ' or ' - '."""
+    return _SUBTITLE.split(title, maxsplit=1)[0]
+
+
+def same_main_title(printed: str, record: str) -> bool:
+    """One title is the other without its subtitle (or both have the same main title)."""
+    main_p, main_r = main_title(printed), main_title(record)
+    return bool(fold(main_p)) and (
+        titles_match(main_p, record) or titles_match(printed, main_r) or titles_match(main_p, main_r)
+    )
+
+
 def describe_title_difference(printed: str, record: str) -> str:
     main_p, _, sub_p = printed.partition(":")
     main_r, _, sub_r = record.partition(":")
@@ -50,9 +68,35 @@ def describe_title_difference(printed: str, record: str) -> str:
             return "the printed title adds a subtitle the record does not have"
         return "the subtitle differs"
     similarity = title_similarity(printed, record)
+    where = _where_titles_differ(printed, record)
     if similarity >= 0.75:
-        return "the title is worded differently"
-    return "the title is a different one"
+        return f"the title is worded differently: {where}"
+    return f"the title is a different one: {where}"
+
+
+def _where_titles_differ(printed: str, record: str, most: int = 2) -> str:
+    """The words that differ, printed against the record's: "printed 'fat' where the record has
+    'adiposity'" (at most `most` places; words compared folded, shown as written)."""
+    a, b = printed.split(), record.split()
+    matcher = SequenceMatcher(None, [fold(w) for w in a], [fold(w) for w in b], autojunk=False)
+    places = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        mine, theirs = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if tag == "insert":
+            before = " ".join(a[max(0, i1 - 2) : i1]) or "the start"
+            places.append(f"the record adds '{_cut(theirs)}' after '{before}'")
+        elif tag == "delete":
+            places.append(f"printed '{_cut(mine)}' is not in the record's title")
+        else:
+            places.append(f"printed '{_cut(mine)}' where the record has '{_cut(theirs)}'")
+    shown = "; ".join(places[:most])
+    return shown + (f"; and {len(places) - most} more" if len(places) > most else "")
+
+
+def _cut(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- names --------------------------------------------------------------------------------
@@ -96,17 +140,9 @@ def similar_family(printed: Person, record: Person) -> bool:
     return bool(a and b) and (a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 80)
 
 
-#: A literal author name that names a group of people, not a person ("for the SURMOUNT-1
-#: Investigators", "the DPP Research Group", "on behalf of the X Consortium").
-_GROUP_NAME = re.compile(
-    r"^(?:for|on behalf of)\b|\b(?:investigators?|group|consortium|collaborat(?:ion|ors|ive)|committee|"
-    r"trialists|network|task force|working party|study team)\b",
-    re.IGNORECASE,
-)
-
-
 def is_group_name(person: Person) -> bool:
-    return bool(person.literal) and not person.family and bool(_GROUP_NAME.search(person.literal))
+    """A literal author that names a group of people ("for the SURMOUNT-1 Investigators")."""
+    return bool(person.literal) and not person.family and names.is_group_name(person.literal)
 
 
 def people(authors: tuple[Person, ...]) -> tuple[Person, ...]:

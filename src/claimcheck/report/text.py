@@ -56,6 +56,21 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _clip_pair(printed: str, record: str, width: int = 70) -> tuple[str, str]:
+    """Both values clipped to `width`, starting near where they first differ when that is past
+    the cut (two long titles cut at the same point would look identical)."""
+    if len(printed) <= width and len(record) <= width:
+        return printed, record
+    first = next(
+        (i for i, (a, b) in enumerate(zip(printed.casefold(), record.casefold(), strict=False)) if a != b),
+        min(len(printed), len(record)),
+    )
+    if first < width - 10:
+        return _clip(printed, width), _clip(record, width)
+    start = max(0, first - 30)
+    return "…" + _clip(printed[start:], width), "…" + _clip(record[start:], width)
+
+
 def _accepted(finding: Finding) -> str:
     return f" [cyan](accepted: {escape(finding.accept_reason or '')})[/]" if finding.accepted else ""
 
@@ -64,9 +79,10 @@ def _defect_line(finding: Finding) -> str:
     style = _SEVERITY_STYLE[finding.severity.value]
     head = f"    [{style}]{finding.code}[/] {finding.name}{_accepted(finding)}"
     if finding.field and finding.printed is not None:
+        printed, record = _clip_pair(finding.printed, finding.record or "")
         return (
-            f"{head} [bold]{finding.field}[/]: printed \u201c{escape(_clip(finding.printed, 70))}"
-            f"\u201d  record \u201c{escape(_clip(finding.record or '', 70))}\u201d"
+            f"{head} [bold]{finding.field}[/]: printed \u201c{escape(printed)}"
+            f"\u201d  record \u201c{escape(record)}\u201d"
             f"\n      [dim]{escape(finding.message)}[/]"
         )
     return f"{head}: {escape(finding.message)}"

@@ -25,6 +25,7 @@ from claimcheck.model import (
     ReferenceStatus,
     Resolution,
 )
+from claimcheck.resolve import plausible
 from claimcheck.sources import notices
 
 
@@ -176,11 +177,11 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
         ident = next((f"{kind} {value}" for kind, value in printed if value), "")
         what = f"no record of {ident}" if ident else "no record"
         message = f"{what} found in {', '.join(resolution.sources)}"
-        if resolution.candidates:
-            closest = resolution.candidates[0]
+        closest = next((c for c in resolution.candidates if plausible(c)), None)
+        if closest is not None:
             message += f"; closest candidate: {short_citation(closest.record)} ({_why_not(closest)})"
         else:
-            message += "; nothing resembling it"
+            message += "; no close candidate"
         return ReferenceResult(
             entry, ReferenceStatus.NOT_FOUND, resolution, (rules.finding("R001", message),)
         )
