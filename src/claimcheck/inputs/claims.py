@@ -184,6 +184,11 @@ def _compose_with(text: str, path: str, loader_class: type) -> Node | None:
         loader.dispose()
 
 
+def _key_line(mapping: Node, key: str) -> int:
+    """The line a key of a mapping is written on (its value may start on the next), or 0."""
+    return next((k.start_mark.line + 1 for k, _ in mapping.value if k.value == key), 0)
+
+
 def load_claims(path: Path, display: str | None = None) -> ClaimsFile:
     """Parse and validate one claims file (cross-file checks such as cites are the project's)."""
     shown = display or str(path)
@@ -236,7 +241,7 @@ def load_claims(path: Path, display: str | None = None) -> ClaimsFile:
                 file=shown,
                 line=line,
                 accepts=reader.acceptances(fields["accept"], claim_id) if "accept" in fields else (),
-                cites_line=fields["cites"].start_mark.line + 1 if "cites" in fields else 0,
+                cites_line=_key_line(item, "cites"),
             )
         )
     return ClaimsFile(path=shown, document=document, claims=tuple(claims))
