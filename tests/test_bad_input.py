@@ -117,9 +117,9 @@ CASES = {
         toml='[engine]\nllm_url = "http://127.0.0.1:1/v1"\n\n[cache]\nbackend = "redis"\nurl = "http://x"\n',
         expect="claimcheck.toml:6: [cache] backend",
     ),
-    "toml-unknown-key-in-its-own-table": dict(
-        toml='[sources.crossref]\nmailto = "a@b.c"\n[sources.pubmed]\nmailtoo = "a@b.c"\n',
-        expect="claimcheck.toml:4: unknown key 'mailtoo' in [sources.pubmed]",
+    "toml-unknown-key-in-its-own-table": dict(  # 'backend' is a key of [cache], not of a source
+        toml='[cache]\nbackend = "sqlite"\n\n[sources.crossref]\nbackend = "x"\n',
+        expect="claimcheck.toml:5: unknown key 'backend' in [sources.crossref]",
     ),
 }
 
