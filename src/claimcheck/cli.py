@@ -251,14 +251,15 @@ def main() -> None:
     type=click.Choice(FORMATS),
     default=None,
     help="Report format [default: text, or as --output's suffix says: .html .md .csv .xlsx .sarif "
-    ".xml (junit) .json]. github prints workflow annotations and appends the Markdown summary to "
-    "$GITHUB_STEP_SUMMARY when set.",
+    ".xml (junit) .json .txt; another suffix needs --format]. github prints workflow annotations "
+    "and appends the Markdown summary to $GITHUB_STEP_SUMMARY when set.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to this file (atomically) instead of standard output.",
+    help="Write the report to this file (atomically) instead of standard output, and say so in one "
+    "line with the counts.",
 )
 @click.option(
     "--fail-on",
