@@ -370,12 +370,15 @@ def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
         f"wrote {project.config.lock_path}: {len(result.references)} references: {found} found, "
         f"{absent} not found, {len(not_locked)} not locked"
     )
+    reasons: dict[str, list[str]] = {}  # why -> keys: one line per reason, not per entry
     for ref in result.references:
         if ref.entry.key in not_locked:
             why = outages.describe(ref.resolution.unavailable) or (
                 "no source could look it up (offline, and no local records hold it: pass --records FILE)"
             )
-            click.echo(f"  not locked: {ref.entry.key}: {why}", err=True)
+            reasons.setdefault(why, []).append(ref.entry.key)
+    for why, keys in reasons.items():
+        click.echo(f"  not locked: {', '.join(keys)}: {why}", err=True)
     outage = outages.outage(result)
     if outage is not None and outage.services:
         click.echo(f"claimcheck: {outages.statement(outage, command='lock')}", err=True)

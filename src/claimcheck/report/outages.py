@@ -25,13 +25,14 @@ def short_reason(reason: str) -> str:
 
 
 def by_reason(unavailable: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Short reason -> the services that failed that way, each once, in the order seen."""
+    """Short reason -> the services that failed that way (each once, under its first reason),
+    sorted, so the same outage reads the same for every reference."""
     grouped: dict[str, list[str]] = {}
     for name, reason in unavailable:
         names = grouped.setdefault(short_reason(reason), [])
         if name not in names and not any(name in other for other in grouped.values()):
             names.append(name)
-    return {reason: names for reason, names in grouped.items() if names}
+    return {reason: sorted(names) for reason, names in grouped.items() if names}
 
 
 def describe(unavailable: Iterable[tuple[str, str]]) -> str:
