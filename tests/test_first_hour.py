@@ -320,3 +320,25 @@ def test_every_third_party_module_imported_at_run_time_is_declared() -> None:
             undeclared[module] = sorted(owners)
     assert undeclared == {}
     assert {"latexcodec", "markdown-it-py"} <= declared
+
+
+def test_an_outage_is_summarised_by_service_and_kind_of_failure() -> None:
+    from claimcheck.report import outages
+
+    unavailable = [
+        ("pubmed", "connection failed (https://eutils.example/esearch.fcgi): ConnectionError; gave up after 2 attempt(s)"),
+        ("crossref", "connection failed (https://api.example/works): ConnectionError (earlier in this run)"),
+        ("openalex", "HTTP 503 (https://api.openalex.example/works)"),
+        ("semanticscholar", "rate-limited (HTTP 429 repeatedly); cooling down for 30s"),
+        ("pubmed", "timed out after 10s (https://eutils.example/efetch.fcgi)"),
+    ]
+    assert outages.by_reason(unavailable) == {
+        "connection failed": ["crossref", "pubmed"],
+        "HTTP 503": ["openalex"],
+        "rate-limited": ["semanticscholar"],
+    }
+    assert outages.describe(unavailable[:2]) == "crossref, pubmed did not answer (connection failed)"
+    found = outages.Outage(outages.by_reason(unavailable), ("a",), 3)
+    said = outages.statement(found)
+    assert said.startswith("INCOMPLETE: these services did not answer: crossref, pubmed (connection failed); ")
+    assert "1 of 3 references could not be judged" in said and "--offline" not in said  # some answered

@@ -104,8 +104,8 @@ def statement(found: Outage, command: str = "check") -> str:
         offline = {
             "check": "`claimcheck check --offline` audits from the evidence lock and local records "
             "(--records FILE) without the network",
-            "lock": "`claimcheck lock --offline --records FILE` locks from local records without the "
-            "network",
+            "lock": "run `claimcheck lock` again when they answer (offline, entries that no local "
+            "record holds would be locked as not found)",
             "bib fix": "`claimcheck bib fix --offline` proposes fixes from the evidence lock and local "
             "records (--records FILE) without the network",
         }[command]
