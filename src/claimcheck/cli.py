@@ -112,11 +112,12 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("claimcheck: interrupted", err=True)
             sys.exit(130)
         except Exception as exc:
-            if os.environ.get("CLAIMCHECK_DEBUG"):
+            debug = bool(os.environ.get("CLAIMCHECK_DEBUG"))
+            if debug:
                 traceback.print_exc()
             click.echo(
-                f"claimcheck: internal error: {exc!r}. This is a bug; please report it "
-                "(set CLAIMCHECK_DEBUG=1 for the traceback).",
+                f"claimcheck: internal error: {exc!r}. This is a bug; please report it"
+                + (" with the traceback above." if debug else " (set CLAIMCHECK_DEBUG=1 for the traceback)."),
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
