@@ -134,3 +134,30 @@ def test_the_diff_touches_only_what_is_wrong_or_missing(cli, tmp_path):
         "+  pages   = {205--216},",
     ]
     assert "  doi     = {10.1056/NEJMoa2206038},\n" in done.stdout  # printed case kept, unchanged
+
+
+@pytest.mark.parametrize(
+    ("entry", "fields", "expected"),
+    [
+        (  # quoted and bare values, no trailing comma: replaced in place, added in the entry's layout
+            '@article{k,\n  year = 2020,\n  title = "A {GH} study"\n}\n',
+            {"year": "2021", "pages": "1--2"},
+            '@article{k,\n  year = {2021},\n  title = "A {GH} study",\n  pages = {1--2}\n}\n',
+        ),
+        (  # aligned fields stay aligned; biblatex journaltitle stands for journal
+            "@article{k,\n  author       = {A},\n  journaltitle = {Diabetes},\n}\n",
+            {"journal": "Diabetes Care", "doi": "10.1/x"},
+            "@article{k,\n  author       = {A},\n  journaltitle = {Diabetes Care},\n  doi          = {10.1/x},\n}\n",
+        ),
+        (  # everything on one line
+            "@article{k, author={A}, year=2020}\n",
+            {"year": "2021"},
+            "@article{k, author={A}, year={2021}}\n",
+        ),
+    ],
+)
+def test_fields_are_rewritten_in_the_entrys_own_layout(entry: str, fields: dict, expected: str):
+    from claimcheck.bibfix import Fix, apply_fixes
+
+    text = "% kept\n" + entry + "\n@article{other, title = {Untouched}}\n"
+    assert apply_fixes(text, [Fix("k", fields)]) == "% kept\n" + expected + "\n@article{other, title = {Untouched}}\n"

@@ -170,11 +170,15 @@ def _rewrite_entry(text: str, start: int, end: int, fields: dict[str, str]) -> s
         if indent.strip():  # the first field shares its line with the entry's key
             indent = "  "
         between = text[model.name_start + len(model.name) : model.value_start]  # "  = "
-        width = len(model.name) + len(between) - len(between.lstrip())
+        gap = len(between) - len(between.lstrip())  # spaces before '=' (alignment padding)
+        width = len(model.name) + gap
         after_equals = between[between.index("=") + 1 :]
         comma = re.compile(r"\s*,").match(text, last.value_end)
         anchor = (comma.end() if comma else last.value_end) - start
-        lines = [f"{indent}{name.ljust(width)}={after_equals}{{{value}}}" for name, value in missing.items()]
+        lines = [
+            f"{indent}{name.ljust(max(width, len(name) + 1)) if gap else name}={after_equals}{{{value}}}"
+            for name, value in missing.items()
+        ]
         block = ("" if comma else ",") + "".join(f"\n{line}," for line in lines)
         if not comma:
             block = block[:-1]
