@@ -184,12 +184,12 @@ class FakeWeb:
                 f"<RetMax>{len(hits)}</RetMax><RetStart>0</RetStart><IdList>{ids}</IdList>"
                 "</eSearchResult>"
             )
-            return Response(body, content_type="text/xml")
+            return Response(body, content_type="text/xml; charset=UTF-8")
         if rest == "efetch.fcgi":
             papers = [p for i in args.get("id", "").split(",") if (p := self.by_pmid(i))]
             body = '<?xml version="1.0" ?>\n<PubmedArticleSet>' + "".join(map(self._medline, papers))
-            return Response(body + "</PubmedArticleSet>", content_type="text/xml")
-        return Response("<eSummaryResult><ERROR>unknown</ERROR></eSummaryResult>", content_type="text/xml")
+            return Response(body + "</PubmedArticleSet>", content_type="text/xml; charset=UTF-8")
+        return Response("<eSummaryResult><ERROR>unknown</ERROR></eSummaryResult>", content_type="text/xml; charset=UTF-8")
 
     @staticmethod
     def _medline(p: Paper) -> str:

@@ -78,7 +78,20 @@ CASES = {
     ),
     "cites-missing-key": dict(
         claims=GOOD_CLAIMS.replace("[smith2020]", "[smith2020, jones1999]"),
-        expect="claims/doc.yaml:4: claim 'first-claim' cites 'jones1999', which is not in references.bib",
+        expect="claims/doc.yaml:6: claim 'first-claim' cites 'jones1999', which is not in references.bib",
+    ),
+    "cites-missing-keys": dict(  # every missing key, at the cites line
+        claims=GOOD_CLAIMS.replace("[smith2020]", "\n      - jones1999\n      - smith2020\n      - lee2001"),
+        expect="claims/doc.yaml:6: claim 'first-claim' cites 'jones1999', 'lee2001', which are not in references.bib",
+    ),
+    "unterminated-quote": dict(  # reported where the quote opens, not where YAML notices
+        claims=GOOD_CLAIMS.replace("text: Things were studied.", 'text: "Things were studied.')
+        + '  - id: second\n    text: "Other things."\n    cites: []\n',
+        expect="claims/doc.yaml:5: unterminated quoted text",
+    ),
+    "unterminated-quote-at-end": dict(
+        claims=GOOD_CLAIMS.replace("text: Things were studied.", "text: 'Things were studied."),
+        expect="claims/doc.yaml:5: unterminated quoted text",
     ),
     "non-string-id": dict(
         claims=GOOD_CLAIMS.replace("id: first-claim", "id: 12"),
@@ -100,6 +113,14 @@ CASES = {
         expect="claimcheck.toml:3: unknown key 'fial_on' in [check]",
     ),
     "malformed-toml": dict(toml="[check\n", expect="claimcheck.toml:1: malformed TOML"),
+    "toml-key-in-its-own-table": dict(  # [cache] url, not [engine] llm_url above it
+        toml='[engine]\nllm_url = "http://127.0.0.1:1/v1"\n\n[cache]\nbackend = "redis"\nurl = "http://x"\n',
+        expect="claimcheck.toml:6: [cache] backend",
+    ),
+    "toml-unknown-key-in-its-own-table": dict(  # 'backend' is a key of [cache], not of a source
+        toml='[cache]\nbackend = "sqlite"\n\n[sources.crossref]\nbackend = "x"\n',
+        expect="claimcheck.toml:5: unknown key 'backend' in [sources.crossref]",
+    ),
 }
 
 

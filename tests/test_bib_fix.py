@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -82,3 +83,81 @@ def test_write_refuses_when_the_file_changed_while_working(bundled_project, monk
     assert "changed while claimcheck was working" in done.output
     assert bib.read_text(encoding="utf-8").endswith("% edited meanwhile\n")
     assert "doi     = {10.1210/jc.2005-1536}" not in bib.read_text(encoding="utf-8")
+
+
+QUIET_BIB = """% my references
+
+@article{jastreboff2022,
+  author  = {Jastreboff, Ania M. and Nobody, X.},
+  title   = {Tirzepatide Once Weekly for the Treatment of {Obesity}},
+  journal = {N Engl J Med},
+  year    = {2022},
+  doi     = {10.1056/NEJMoa2206038},
+}
+"""
+QUIET_RECORD = {
+    "id": "surmount",
+    "type": "article-journal",
+    "title": "Tirzepatide Once Weekly for the Treatment of Obesity",
+    "author": [
+        {"family": "Jastreboff", "given": "Ania M"},
+        {"family": "Aronne", "given": "Louis J"},
+        {"literal": "for the SURMOUNT-1 Investigators"},
+    ],
+    "container-title": "The New England Journal of Medicine",
+    "container-title-short": "N Engl J Med",
+    "issued": {"date-parts": [[2022, 7, 21]]},
+    "volume": "387",
+    "page": "205-216",
+    "DOI": "10.1056/NEJMoa2206038",
+}
+
+
+def test_the_diff_touches_only_what_is_wrong_or_missing(cli, tmp_path):
+    """A right DOI keeps its printed case, a right title its braces; no group name becomes an author."""
+    project = tmp_path / "p"
+    (project / "claims").mkdir(parents=True)
+    (project / "references.bib").write_text(QUIET_BIB, encoding="utf-8")
+    (project / "claims" / "a.yaml").write_text(
+        "claims:\n  - id: a\n    text: Tirzepatide lowered weight.\n    cites: [jastreboff2022]\n", encoding="utf-8"
+    )
+    records = tmp_path / "records.json"
+    records.write_text(json.dumps([QUIET_RECORD]), encoding="utf-8")
+    done = cli("bib", "fix", project, "--offline", "--records", records)
+    assert done.returncode == 0, done.stderr
+    removed = [line for line in done.stdout.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in done.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert removed == ["-  author  = {Jastreboff, Ania M. and Nobody, X.},"]
+    assert added == [
+        "+  author  = {Jastreboff, Ania M and Aronne, Louis J},",
+        "+  volume  = {387},",
+        "+  pages   = {205--216},",
+    ]
+    assert "  doi     = {10.1056/NEJMoa2206038},\n" in done.stdout  # printed case kept, unchanged
+
+
+@pytest.mark.parametrize(
+    ("entry", "fields", "expected"),
+    [
+        (  # quoted and bare values, no trailing comma: replaced in place, added in the entry's layout
+            '@article{k,\n  year = 2020,\n  title = "A {GH} study"\n}\n',
+            {"year": "2021", "pages": "1--2"},
+            '@article{k,\n  year = {2021},\n  title = "A {GH} study",\n  pages = {1--2}\n}\n',
+        ),
+        (  # aligned fields stay aligned; biblatex journaltitle stands for journal
+            "@article{k,\n  author       = {A},\n  journaltitle = {Diabetes},\n}\n",
+            {"journal": "Diabetes Care", "doi": "10.1/x"},
+            "@article{k,\n  author       = {A},\n  journaltitle = {Diabetes Care},\n  doi          = {10.1/x},\n}\n",
+        ),
+        (  # everything on one line
+            "@article{k, author={A}, year=2020}\n",
+            {"year": "2021"},
+            "@article{k, author={A}, year={2021}}\n",
+        ),
+    ],
+)
+def test_fields_are_rewritten_in_the_entrys_own_layout(entry: str, fields: dict, expected: str):
+    from claimcheck.bibfix import Fix, apply_fixes
+
+    text = "% kept\n" + entry + "\n@article{other, title = {Untouched}}\n"
+    assert apply_fixes(text, [Fix("k", fields)]) == "% kept\n" + expected + "\n@article{other, title = {Untouched}}\n"

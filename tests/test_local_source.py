@@ -76,3 +76,32 @@ def test_malformed_records_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         list(read_records(bad, display="records.json"))
     assert caught.value.render().startswith("records.json:2: malformed JSON")
+
+
+@pytest.mark.parametrize("where", ["memory", "index file"])
+def test_a_source_made_on_one_thread_answers_on_any_other(tmp_path: Path, where: str) -> None:
+    """The resolver searches on worker threads; the source is built on the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from claimcheck.model import Record
+
+    record = Record(
+        source="local",
+        id="r1",
+        title="Tesamorelin reduces visceral fat in adults with abdominal obesity",
+        authors=(Person("Stanley", "TL"),),
+        doi="10.1000/t.1",
+        year="2014",
+    )
+    if where == "memory":
+        source = LocalSource([record])
+    else:
+        LocalSource([record], index_path=tmp_path / "local.sqlite").close()
+        source = LocalSource(index_path=tmp_path / "local.sqlite", read_only=True)
+    entry = Entry(key="e", title="Tesamorelin reduces visceral fat", doi="10.1000/T.1")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        searched = list(pool.map(lambda _: source.search(entry), range(8)))
+        looked_up = list(pool.map(lambda _: source.lookup([entry]), range(8)))
+    assert all(found and found[0].id == "r1" for found in searched)
+    assert all(found["e"].id == "r1" for found in looked_up)
+    assert len(source) == 1

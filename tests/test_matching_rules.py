@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.compare import journal_names_match, names_match, title_similarity
+from claimcheck.compare import journal_names_match, names_match, title_similarity, titles_match
 from claimcheck.inputs.bibtex import load_bibliography
 from claimcheck.model import Entry, Person, Record, ReferenceStatus
 from claimcheck.resolve import resolve
@@ -260,3 +260,88 @@ def test_volume_pages_and_doi_compared_when_printed() -> None:
 def test_title_similarity_ignores_case_accents_and_order() -> None:
     assert title_similarity("Diabète et insuline", "DIABETE ET INSULINE") == 1.0
     assert title_similarity("insulin and diabetes", "diabetes and insulin") == 1.0
+
+
+def test_missing_subtitle_and_a_year_off_with_first_author_and_journal_agreeing_is_that_paper() -> None:
+    """Title (less its subtitle), first author and journal say it is the record: metadata findings."""
+    printed = entry(
+        title="Effects of tesamorelin on hepatic fat",
+        authors=(Person("Stanley", "TL"),),
+        authors_truncated=True,
+        year="2012",
+    )
+    result = _search(printed, RECORD)
+    assert result.status is ReferenceStatus.METADATA_MISMATCH
+    assert codes(result) == ["R010", "R014"]
+    assert "subtitle the printed title lacks" in result.findings[0].message
+    assert result.suggested_bibtex  # so `bib fix` can correct it
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"authors": (Person("Bredella", "MA"),)},  # first author differs
+        {"journal": "Radiology"},  # journal differs
+        {"authors": (Person("Feldpausch", "MN"),)},  # a co-author, not the first
+    ],
+)
+def test_missing_subtitle_needs_the_first_author_and_the_journal_both(changes: dict) -> None:
+    printed = entry(
+        title="Effects of tesamorelin on hepatic fat",
+        authors=(Person("Stanley", "TL"),),
+        authors_truncated=True,
+        year="2012",
+    )
+    printed = Entry(**{**printed.__dict__, **changes})
+    assert _search(printed, RECORD).status is ReferenceStatus.NOT_FOUND
+
+
+def test_a_distant_candidate_is_not_named_as_the_closest() -> None:
+    """39-49% title similarity with nothing else agreeing is noise, not a lead."""
+    printed = Entry(
+        key="x",
+        title="Growth hormone analogs halve hepatic fat in all adult patients",
+        authors=(Person("Hartmann", "K"),),
+        journal="Journal of Hepatic Wonders",
+        year="2021",
+    )
+    result = _search(printed, RECORD)
+    candidate = result.resolution.candidates[0]
+    assert candidate.title_similarity < 0.6 and not set(candidate.agreements) - {"title"}
+    assert result.status is ReferenceStatus.NOT_FOUND
+    assert result.findings[0].message == "no record found in local; no close candidate"
+
+
+def test_a_paraphrase_with_one_field_agreeing_is_still_named() -> None:
+    printed = Entry(
+        key="x",
+        title="Tesamorelin lowers hepatic fat content",
+        authors=(Person("Hartmann", "K"),),
+        journal="Journal of Hepatic Wonders",
+        year="2014",
+    )
+    result = _search(printed, RECORD)
+    assert result.status is ReferenceStatus.NOT_FOUND
+    assert "closest candidate: Stanley Takara L et al." in result.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("printed", "record"),
+    [
+        ("Effects of γ-oryzanol on insulin secretion", "Effects of gamma-oryzanol on insulin secretion"),
+        ("β-cell function after tirzepatide", "Beta-cell function after tirzepatide"),
+        ("TNF-α, IL-6 and κB signalling", "TNF-alpha, IL-6 and kappaB signalling"),
+        ("Dosing in μg per kilogram", "Dosing in µg per kilogram"),  # Greek mu, micro sign
+        ("Dosing in μg per kilogram", "Dosing in mug per kilogram"),
+    ],
+)
+def test_greek_letters_and_their_names_are_the_same_title(printed: str, record: str) -> None:
+    assert titles_match(printed, record)
+    assert judge(entry(title=printed), RECORD.__class__(**{**RECORD.__dict__, "title": record})).findings == ()
+
+
+def test_a_reworded_title_says_which_words_differ() -> None:
+    result = judge(entry(title="Effects of tesamorelin on liver fat: a randomized clinical trial"))
+    (finding,) = result.findings
+    assert finding.code == "R010"
+    assert "printed 'liver' where the record has 'hepatic'" in finding.message

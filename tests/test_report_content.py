@@ -102,6 +102,7 @@ def test_evidence_sentences_and_study_fields_reach_every_report():
         result, options
     )
     rows = list(csv.DictReader(io.StringIO(table.render(result, options))))
+    assert rows[0]["study"] == "Falutz J 2007, NEJM"
     assert rows[0]["design"] == "randomized controlled trial"
     assert rows[0]["population"] == "HIV-infected adults with abdominal fat"
     assert rows[0]["evidence"] == SENTENCE and rows[0]["verdict"] == "overstated"
@@ -113,3 +114,17 @@ def test_evidence_sentences_and_study_fields_reach_every_report():
 def test_document_links_are_http_only():
     assert 'href="javascript:' not in html.render(_result("javascript:alert(1)"), ReportOptions())
     assert 'href="https://example.org/a"' in html.render(_result("https://example.org/a"), ReportOptions())
+
+
+def test_the_evidence_table_ships_no_column_empty_in_every_row(cli, bundled_project):
+    """The bundled audit's claim findings name no design, population or figure: no blank columns."""
+    done = cli("check", bundled_project, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows and list(rows[0]) == [
+        "claim", "reference", "study", "verdict", "reasons", "evidence", "claim text", "file", "line"
+    ]
+    studies = {row["reference"]: row["study"] for row in rows if row["reference"]}
+    assert studies["bailey2024peptides"] == "Bailey Clifford J et al. 2024, Peptides"
+    assert studies["stanley2009tesamorelin"] == "(not-found)"
+    for column in rows[0]:
+        assert any(row[column] for row in rows), column

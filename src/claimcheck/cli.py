@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
-from collections.abc import Callable
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -26,8 +30,8 @@ from claimcheck.errors import InputError
 from claimcheck.gate import FailOn, failures, parse_fail_on
 from claimcheck.model import AuditResult
 from claimcheck.progress import LiveProgress
-from claimcheck.project import BIBLIOGRAPHY, load_project
-from claimcheck.report import BINARY_FORMATS, FORMATS, SUFFIX_FORMATS, ReportOptions
+from claimcheck.project import BIBLIOGRAPHY, Project, load_project
+from claimcheck.report import BINARY_FORMATS, FORMATS, SUFFIX_FORMATS, ReportOptions, outages
 from claimcheck.report import github as github_report
 from claimcheck.report import html as html_report
 from claimcheck.report import json as json_report
@@ -36,6 +40,7 @@ from claimcheck.report import markdown as markdown_report
 from claimcheck.report import sarif as sarif_report
 from claimcheck.report import table as table_report
 from claimcheck.report import text as text_report
+from claimcheck.sources.local import check_records_file
 
 _RENDERERS = {
     "html": html_report.render,
@@ -49,6 +54,10 @@ _RENDERERS = {
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INPUT = 0, 1, 2, 3
 EXIT_INTERNAL = 4
+#: Spaces at the end of a line, before any closing terminal styles (rich pads Markdown lines).
+_TRAILING_SPACE = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+#: --output suffixes that mean the text report.
+TEXT_SUFFIXES = (".txt", ".text")
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
@@ -56,8 +65,41 @@ def _fail(message: str, code: int = EXIT_INPUT) -> None:
     sys.exit(code)
 
 
+@contextmanager
+def _usage_exits_3() -> Iterator[None]:
+    """click gives usage errors exit 2, which claimcheck keeps for an incomplete run."""
+    try:
+        yield
+    except click.UsageError as exc:
+        exc.exit_code = EXIT_INPUT
+        raise
+
+
+class ClaimcheckGroup(click.Group):
+    """A command group whose usage errors exit 3 and whose --help shows each summary whole."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _usage_exits_3():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_exits_3():
+            return super().invoke(ctx)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, command.get_short_help_str(limit=1000))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Bad input becomes `file:line: message` and exit 3; a bug becomes one line, not a traceback."""
+    """Bad input becomes `file:line: message` and exit 3; a bug becomes one line, not a traceback
+    (CLAIMCHECK_DEBUG=1 adds the traceback; the exit code stays 4)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -70,11 +112,12 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("claimcheck: interrupted", err=True)
             sys.exit(130)
         except Exception as exc:
-            if os.environ.get("CLAIMCHECK_DEBUG"):
-                raise
+            debug = bool(os.environ.get("CLAIMCHECK_DEBUG"))
+            if debug:
+                traceback.print_exc()
             click.echo(
-                f"claimcheck: internal error: {exc!r}. This is a bug; please report it "
-                "(set CLAIMCHECK_DEBUG=1 for the traceback).",
+                f"claimcheck: internal error: {exc!r}. This is a bug; please report it"
+                + (" with the traceback above." if debug else " (set CLAIMCHECK_DEBUG=1 for the traceback)."),
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
@@ -91,6 +134,7 @@ def exit_code(result: AuditResult, fail_on: str | FailOn) -> int:
 
 
 def _emit(result: AuditResult, fmt: str, output: Path | None, options: ReportOptions | None = None) -> None:
+    """Render the report to `output` (atomically) or standard output; text wraps only on a terminal."""
     options = options or ReportOptions()
     if fmt in _RENDERERS:
         rendered = _RENDERERS[fmt](result, options)
@@ -115,10 +159,60 @@ def _emit(result: AuditResult, fmt: str, output: Path | None, options: ReportOpt
         return
     if output:
         buffer = io.StringIO()
-        text_report.render(result, Console(file=buffer, width=120, no_color=True, force_terminal=False))
+        text_report.render(result, Console(file=buffer, no_color=True, force_terminal=False, soft_wrap=True))
         write_atomic(output, buffer.getvalue())
     else:
-        text_report.render(result, Console(highlight=False))
+        console = Console(highlight=False)
+        # A pipe, a pager or a file gets whole lines: wrapping mid-phrase is for the terminal.
+        console.soft_wrap = not console.is_terminal
+        text_report.render(result, console)
+
+
+def _summary(result: AuditResult) -> str:
+    """References and claims counted by status and verdict, and the findings by severity."""
+    statuses = Counter(r.status.value for r in result.references)
+    verdicts = Counter(c.verdict.value for c in result.claims)
+    severities = Counter(f.severity.value for f in result.all_findings())
+    refs = ", ".join(f"{n} {s}" for s, n in statuses.most_common())
+    claims = ", ".join(f"{n} {v}" for v, n in verdicts.most_common())
+    return (
+        f"{len(result.references)} references ({refs or 'none'}), {len(result.claims)} claims "
+        f"({claims or 'none'}); {severities['error']} errors, {severities['warning']} warnings, "
+        f"{severities['info']} notes"
+    )
+
+
+def _report_format(fmt: str | None, output: Path | None) -> str:
+    """--format, else what --output's suffix says; an unknown suffix is refused, not guessed."""
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return "text"
+    suffix = output.suffix.lower()
+    if suffix in SUFFIX_FORMATS:
+        return SUFFIX_FORMATS[suffix]
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    known = " ".join(sorted({*SUFFIX_FORMATS, *TEXT_SUFFIXES}))
+    what = f"the suffix {suffix!r}" if suffix else "a name without a suffix"
+    raise InputError(
+        str(output),
+        None,
+        f"cannot tell the report format from {what} (known: {known}); give --format "
+        f"(one of {', '.join(FORMATS)})",
+    )
+
+
+def _check_records(project: Project, records: tuple[Path, ...]) -> None:
+    """A records file (--records or claimcheck.toml) or an index that is missing or is not
+    records is bad input now, not silence later (the lock may hold every entry)."""
+    for path in records:
+        check_records_file(path, display=str(path))
+    for name in project.config.local_records:
+        check_records_file(project.root / name, display=name)
+    index = project.config.local_index
+    if index and not (project.root / index).is_file():
+        raise InputError(index, None, "local index not found (build it with `claimcheck index build`)")
 
 
 project_argument = click.argument(
@@ -134,7 +228,7 @@ records_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ClaimcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="claimcheck")
 def main() -> None:
     """Audit the evidence behind written health claims.
@@ -158,14 +252,15 @@ def main() -> None:
     type=click.Choice(FORMATS),
     default=None,
     help="Report format [default: text, or as --output's suffix says: .html .md .csv .xlsx .sarif "
-    ".xml (junit) .json]. github prints workflow annotations and appends the Markdown summary to "
-    "$GITHUB_STEP_SUMMARY when set.",
+    ".xml (junit) .json .txt; another suffix needs --format]. github prints workflow annotations "
+    "and appends the Markdown summary to $GITHUB_STEP_SUMMARY when set.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to this file (atomically) instead of standard output.",
+    help="Write the report to this file (atomically) instead of standard output, and say so in one "
+    "line with the counts.",
 )
 @click.option(
     "--fail-on",
@@ -203,8 +298,7 @@ def check(
         policy = parse_fail_on(" ".join(fail_on)) if fail_on else None
     except ValueError as exc:
         raise InputError("--fail-on", None, str(exc)) from None
-    if fmt is None:
-        fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text"
+    fmt = _report_format(fmt, output)
     if fmt in BINARY_FORMATS and not table_report.xlsx_available():
         raise InputError("--format", None, f"{fmt} needs openpyxl: pip install 'claimcheck[excel]'")
     project = load_project(project_dir)
@@ -219,6 +313,7 @@ def check(
         )
     if refresh and offline:
         _fail("--refresh resolves with the live sources; it cannot be combined with --offline")
+    _check_records(project, records)
     policy = policy or parse_fail_on(project.config.fail_on)
     progress = LiveProgress(total=len(project.entries))
     options = AuditOptions(
@@ -229,6 +324,11 @@ def check(
     finally:
         progress.close()
     _emit(result, fmt, output, ReportOptions(fail_on=policy, base=git.prefix(project.root)))
+    if output is not None:
+        click.echo(f"wrote {fmt} report to {output}: {_summary(result)}", err=True)
+    found = outages.outage(result)
+    if found is not None and (output is not None or fmt != "text"):
+        click.echo(f"claimcheck: {outages.statement(found)}", err=True)  # the text report ends with it
     sys.exit(exit_code(result, policy))
 
 
@@ -256,17 +356,33 @@ def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
     verdicts on every machine.
     """
     project = load_project(project_dir)
+    _check_records(project, records)
     progress = LiveProgress(total=len(project.entries))
     try:
-        _result, skipped = refresh_lock(
+        result, skipped = refresh_lock(
             project, AuditOptions(records=records, offline=offline, progress=progress)
         )
     finally:
         progress.close()
-    resolved = len(project.entries) - len(skipped)
-    click.echo(f"wrote {project.config.lock_path}: {resolved} of {len(project.entries)} references resolved")
-    for key in skipped:
-        click.echo(f"  not locked (could not be resolved): {key}", err=True)
+    not_locked = set(skipped)
+    found = sum(1 for r in result.references if r.record is not None and r.entry.key not in not_locked)
+    absent = len(result.references) - found - len(not_locked)
+    click.echo(
+        f"wrote {project.config.lock_path}: {len(result.references)} references: {found} found, "
+        f"{absent} not found, {len(not_locked)} not locked"
+    )
+    reasons: dict[str, list[str]] = {}  # why -> keys: one line per reason, not per entry
+    for ref in result.references:
+        if ref.entry.key in not_locked:
+            why = outages.describe(ref.resolution.unavailable) or (
+                "no source could look it up (offline, and no local records hold it: pass --records FILE)"
+            )
+            reasons.setdefault(why, []).append(ref.entry.key)
+    for why, keys in reasons.items():
+        click.echo(f"  not locked: {', '.join(keys)}: {why}", err=True)
+    outage = outages.outage(result)
+    if outage is not None and outage.services:
+        click.echo(f"claimcheck: {outages.statement(outage, command='lock')}", err=True)
     sys.exit(EXIT_INCOMPLETE if skipped else EXIT_OK)
 
 
@@ -275,7 +391,7 @@ def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
 @click.option("--list", "list_all", is_flag=True, help="List every finding code.")
 @handle_errors
 def explain(code: str | None, list_all: bool) -> None:
-    """Explain a finding code (e.g. R011 or author-mismatch)."""
+    """Explain a finding code, such as R011 or author-mismatch."""
     if list_all or not code:
         for rule in rules.registry().values():
             click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}")
@@ -284,12 +400,18 @@ def explain(code: str | None, list_all: bool) -> None:
     if rule is None:
         _fail(f"unknown finding code '{code}' (see `claimcheck explain --list`)")
         return
+    footer = f"severity: {rule.severity.value} · applies to: {rule.applies_to}"
     console = Console()
-    console.print(Markdown(rule.explanation))
-    console.print(f"\n[dim]severity: {rule.severity.value} · applies to: {rule.applies_to}[/]")
+    if not console.is_terminal:  # a pipe or a file gets the page's Markdown as written
+        click.echo(f"{rule.explanation}\n\n{footer}")
+        return
+    with console.capture() as captured:
+        console.print(Markdown(rule.explanation))
+        console.print(f"\n[dim]{footer}[/]")
+    click.echo(_TRAILING_SPACE.sub(r"\1", captured.get()), nl=False)
 
 
-@main.group()
+@main.group(cls=ClaimcheckGroup)
 def index() -> None:
     """Build the local source's on-disk index from bulk records (database dumps)."""
 
@@ -337,7 +459,7 @@ def index_build(records: tuple[Path, ...], index_path: Path) -> None:
     )
 
 
-@main.group()
+@main.group(cls=ClaimcheckGroup)
 def bib() -> None:
     """Work on references.bib."""
 
@@ -345,21 +467,28 @@ def bib() -> None:
 @bib.command("fix")
 @project_argument
 @records_option
+@click.option("--offline", is_flag=True, help="Use only the evidence lock and local records.")
 @click.option(
     "--write", is_flag=True, help="Rewrite references.bib in place (atomically) instead of printing."
 )
 @handle_errors
-def bib_fix(project_dir: Path, records: tuple[Path, ...], write: bool) -> None:
+def bib_fix(project_dir: Path, records: tuple[Path, ...], offline: bool, write: bool) -> None:
     """Show the corrected BibTeX entries as a unified diff of references.bib.
 
-    Only entries judged metadata-mismatch are rewritten, from the record the audit matched;
-    wrong-work, not-found and retracted references need a person. With --write the file is
-    replaced atomically, and only if it did not change while claimcheck worked.
+    Only entries judged metadata-mismatch are rewritten, and only in the fields that disagree
+    with the record the audit matched (or that the entry lacks); wrong-work, not-found and
+    retracted references need a person. With --write the file is replaced atomically, and only
+    if it did not change while claimcheck worked.
     """
     bib_path = project_dir / BIBLIOGRAPHY
     before = bib_path.read_bytes() if bib_path.is_file() else b""
     project = load_project(project_dir)
-    result = run_audit(project, AuditOptions(records=records))
+    _check_records(project, records)
+    progress = LiveProgress(total=len(project.entries))
+    try:
+        result = run_audit(project, AuditOptions(records=records, offline=offline, progress=progress))
+    finally:
+        progress.close()
     text = before.decode("utf-8-sig")
     to_apply = bibfix.fixes(result)
     after = bibfix.apply_fixes(text, to_apply)
@@ -370,11 +499,13 @@ def bib_fix(project_dir: Path, records: tuple[Path, ...], write: bool) -> None:
         if bib_path.read_bytes() != before:
             _fail(f"{BIBLIOGRAPHY} changed while claimcheck was working; nothing written (run again)")
         write_atomic(bib_path, after)
-    click.echo(
-        f"{len(to_apply)} entr{'y' if len(to_apply) == 1 else 'ies'} "
-        f"{'rewritten in' if write else 'to rewrite in'} {BIBLIOGRAPHY}",
-        err=True,
-    )
+    count = f"{len(to_apply)} entr{'y' if len(to_apply) == 1 else 'ies'}"
+    click.echo(f"{count} {'rewritten in' if write else 'to rewrite in'} {BIBLIOGRAPHY}", err=True)
+    if not to_apply:
+        click.echo(f"  {bibfix.why_nothing(result)}", err=True)
+    found = outages.outage(result)
+    if found is not None:
+        click.echo(f"claimcheck: {outages.statement(found, command='bib fix')}", err=True)
     sys.exit(EXIT_INCOMPLETE if not result.complete else EXIT_OK)
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from claimcheck import names
 from claimcheck.identifiers import normalize_doi
 from claimcheck.model import Entry, Person, Record
 from claimcheck.normalize import fold, words
@@ -40,6 +42,22 @@ def titles_match(printed: str, record: str) -> bool:
     return min(len(a), len(b)) > 30 and Levenshtein.distance(a, b) <= _TITLE_EDIT_TOLERANCE
 
 
+_SUBTITLE = re.compile(r"\s*(?::|\?|\.\s|\s[-–—]\s)")
+
+
+def main_title(title: str) -> str:
+    """The title without its subtitle: what comes before the first ':', '?', '. ' or ' - '."""
+    return _SUBTITLE.split(title, maxsplit=1)[0]
+
+
+def same_main_title(printed: str, record: str) -> bool:
+    """One title is the other without its subtitle (or both have the same main title)."""
+    main_p, main_r = main_title(printed), main_title(record)
+    return bool(fold(main_p)) and (
+        titles_match(main_p, record) or titles_match(printed, main_r) or titles_match(main_p, main_r)
+    )
+
+
 def describe_title_difference(printed: str, record: str) -> str:
     main_p, _, sub_p = printed.partition(":")
     main_r, _, sub_r = record.partition(":")
@@ -50,9 +68,35 @@ def describe_title_difference(printed: str, record: str) -> str:
             return "the printed title adds a subtitle the record does not have"
         return "the subtitle differs"
     similarity = title_similarity(printed, record)
+    where = _where_titles_differ(printed, record)
     if similarity >= 0.75:
-        return "the title is worded differently"
-    return "the title is a different one"
+        return f"the title is worded differently: {where}"
+    return f"the title is a different one: {where}"
+
+
+def _where_titles_differ(printed: str, record: str, most: int = 2) -> str:
+    """The words that differ, printed against the record's: "printed 'fat' where the record has
+    'adiposity'" (at most `most` places; words compared folded, shown as written)."""
+    a, b = printed.split(), record.split()
+    matcher = SequenceMatcher(None, [fold(w) for w in a], [fold(w) for w in b], autojunk=False)
+    places = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        mine, theirs = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if tag == "insert":
+            before = " ".join(a[max(0, i1 - 2) : i1]) or "the start"
+            places.append(f"the record adds '{_cut(theirs)}' after '{before}'")
+        elif tag == "delete":
+            places.append(f"printed '{_cut(mine)}' is not in the record's title")
+        else:
+            places.append(f"printed '{_cut(mine)}' where the record has '{_cut(theirs)}'")
+    shown = "; ".join(places[:most])
+    return shown + (f"; and {len(places) - most} more" if len(places) > most else "")
+
+
+def _cut(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- names --------------------------------------------------------------------------------
@@ -96,6 +140,16 @@ def similar_family(printed: Person, record: Person) -> bool:
     return bool(a and b) and (a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 80)
 
 
+def is_group_name(person: Person) -> bool:
+    """A literal author that names a group of people ("for the SURMOUNT-1 Investigators")."""
+    return bool(person.literal) and not person.family and names.is_group_name(person.literal)
+
+
+def people(authors: tuple[Person, ...]) -> tuple[Person, ...]:
+    """The persons of an author list: group names are not authors to compare or count."""
+    return tuple(p for p in authors if not is_group_name(p))
+
+
 @dataclass(frozen=True)
 class AuthorComparison:
     """What disagrees between the printed author list and the record's."""
@@ -115,8 +169,9 @@ class AuthorComparison:
 
 
 def compare_authors(entry: Entry, record: Record) -> AuthorComparison | None:
-    """Compare the whole printed list with the record's; None when either side has none."""
-    printed, listed = entry.authors, record.authors
+    """Compare the whole printed list with the record's (persons only, not group names); None when
+    either side has none."""
+    printed, listed = people(entry.authors), people(record.authors)
     if not printed or not listed:
         return None
     positions: list[int | None] = []

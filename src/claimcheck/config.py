@@ -70,9 +70,28 @@ class Config:
     cache_url: str = ""
 
 
-def _line_of(text: str, needle: str) -> int | None:
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _line_of(text: str, key: str, table: str = "") -> int | None:
+    """The line where `key` is set inside `[table]` ("" for the top level, "sources.local"):
+    an assignment `key = ...` (or a dotted `table.key = ...` above it), or a `[table.key]`
+    header. Falls back to the first line holding the key anywhere."""
+    current = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
+        header = _TABLE_HEADER.match(line)
+        if header:
+            current = re.sub(r"\s*\.\s*", ".", header.group(1)).replace('"', "")
+            if current == f"{table}.{key}".strip("."):
+                return number
+            continue
+        assigned = re.match(r"^\s*([\w.\-\"' ]+?)\s*=", line)
+        if assigned:
+            name = re.sub(r"\s*\.\s*", ".", assigned.group(1)).replace('"', "").replace("'", "")
+            if f"{current}.{name}".strip(".") == f"{table}.{key}".strip("."):
+                return number
+    for number, line in enumerate(text.splitlines(), start=1):
+        if key in line:
             return number
     return None
 
@@ -90,9 +109,10 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
                          f"malformed TOML: {message}") from None
 
     def unknown(section: str, key: str, allowed: tuple[str, ...]) -> InputError:
+        table = "" if section == "top level" else section
         return InputError(
             display,
-            _line_of(text, key),
+            _line_of(text, key, table),
             f"unknown key '{key}' in [{section}] (allowed: {', '.join(allowed)})",
         )
 
@@ -120,27 +140,31 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
             raise ValueError("must be a string or a list of strings")
         parse_fail_on(fail_on)
     except ValueError as exc:
-        raise InputError(display, _line_of(text, "fail_on"), f"fail_on: {exc}") from None
+        raise InputError(display, _line_of(text, "fail_on", "check"), f"fail_on: {exc}") from None
     engine = _engine_settings(data.get("engine", {}), text, display)
     records = sources.get("local", {}).get("records", [])
     if isinstance(records, str):
         records = [records]
     local_index = sources.get("local", {}).get("index", "")
     if not isinstance(local_index, str):
-        raise InputError(display, _line_of(text, "index"), "[sources.local] index must be a path (a string)")
+        raise InputError(
+            display,
+            _line_of(text, "index", "sources.local"),
+            "[sources.local] index must be a path (a string)",
+        )
     cache = data.get("cache", {})
     backend = cache.get("backend", "sqlite")
     if backend not in CACHE_BACKENDS:
         raise InputError(
             display,
-            _line_of(text, "backend"),
+            _line_of(text, "backend", "cache"),
             f"[cache] backend must be one of {', '.join(CACHE_BACKENDS)}, not {backend!r}",
         )
     cache_url = cache.get("url", "")
     if backend == "redis" and not (isinstance(cache_url, str) and cache_url.startswith(("redis://", "rediss://",
                                                                                       "unix://"))):
         raise InputError(
-            display, _line_of(text, "url") or _line_of(text, "backend"),
+            display, _line_of(text, "url", "cache") or _line_of(text, "backend", "cache"),
             "[cache] backend = \"redis\" needs url = \"redis://host:port/db\"",
         )
     return Config(
@@ -159,25 +183,29 @@ def load_config(path: Path, display: str = "claimcheck.toml") -> Config:
 def _engine_settings(data: dict[str, Any], text: str, display: str) -> EngineSettings:
     backend = data.get("backend", "default")
     if backend not in ENGINE_BACKENDS:
-        raise InputError(display, _line_of(text, "backend"),
+        raise InputError(display, _line_of(text, "backend", "engine"),
                          f"engine backend must be one of {', '.join(ENGINE_BACKENDS)}")
     for key in ("model_path", "llm_url", "llm_model", "llm_api_key_env"):
         if not isinstance(data.get(key, ""), str):
-            raise InputError(display, _line_of(text, key), f"engine {key} must be a string")
+            raise InputError(display, _line_of(text, key, "engine"), f"engine {key} must be a string")
     top_k = data.get("top_k", 3)
     if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 20:
-        raise InputError(display, _line_of(text, "top_k"), "engine top_k must be a whole number from 1 to 20")
+        raise InputError(
+            display, _line_of(text, "top_k", "engine"), "engine top_k must be a whole number from 1 to 20"
+        )
     timeout = data.get("llm_timeout", 60.0)
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
         raise InputError(
-            display, _line_of(text, "llm_timeout"), "engine llm_timeout must be a positive number"
+            display, _line_of(text, "llm_timeout", "engine"), "engine llm_timeout must be a positive number"
         )
     if backend == "llm" and not (data.get("llm_url") and data.get("llm_model")):
         raise InputError(
-            display, _line_of(text, "backend"), "engine backend 'llm' needs llm_url and llm_model"
+            display, _line_of(text, "backend", "engine"), "engine backend 'llm' needs llm_url and llm_model"
         )
     if backend == "nli" and not data.get("model_path"):
-        raise InputError(display, _line_of(text, "backend"), "engine backend 'nli' needs model_path")
+        raise InputError(
+            display, _line_of(text, "backend", "engine"), "engine backend 'nli' needs model_path"
+        )
     return EngineSettings(
         backend=backend,
         model_path=data.get("model_path", ""),

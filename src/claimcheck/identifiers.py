@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+#: What is printed before a DOI: a resolver URL (with or without scheme, dx. or www.), the
+#: `info:doi/` URI, or the word DOI followed by a colon or a space.
 _DOI_PREFIXES = re.compile(
-    r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|https?://doi\.org/)", re.IGNORECASE
+    r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|info:doi/|doi(?::\s*|\s+))", re.IGNORECASE
 )
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _PMID = re.compile(r"^(?:pmid:?\s*)?(\d{1,9})$", re.IGNORECASE)

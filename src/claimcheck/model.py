@@ -259,6 +259,8 @@ class Claim:
     line: int = 0
     #: Findings accepted for this claim in its claims file (`accept:`).
     accepts: tuple[Acceptance, ...] = ()
+    #: The line of its `cites:` (where a cite to a missing key is reported); 0 when absent.
+    cites_line: int = 0
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,17 @@ _FOLD_EXTRA = str.maketrans(
 )
 
 
+#: Greek letters and their spelled names are the same word in a title (γ-oryzanol, gamma-oryzanol).
+_GREEK = str.maketrans(
+    {
+        "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+        "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
+        "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon",
+        "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+    }
+)
+
+
 def latex_to_text(value: str) -> str:
     """Decode BibTeX/LaTeX markup (accents, escapes, protective braces) to plain Unicode.
 
@@ -61,11 +72,12 @@ def strip_markup(value: str) -> str:
 
 @lru_cache(maxsize=65536)
 def fold(value: str) -> str:
-    """Lower-case, accent-free, punctuation-free form used for comparing names and titles."""
+    """Lower-case, accent-free, punctuation-free form used for comparing names and titles; Greek
+    letters are spelled out (NFKD has already made µ and ϐ plain μ and β)."""
     value = unicodedata.normalize("NFKD", value.translate(_FOLD_EXTRA))
     value = "".join(ch for ch in value if not unicodedata.combining(ch))
-    value = value.replace("&", " and ")
-    return _SPACE.sub(" ", _NON_WORD.sub(" ", value.casefold()).replace("_", " ")).strip()
+    value = value.casefold().translate(_GREEK).replace("&", " and ")
+    return _SPACE.sub(" ", _NON_WORD.sub(" ", value).replace("_", " ")).strip()
 
 
 #: Words too common in titles to narrow a bibliographic search (local index, PubMed queries).

@@ -58,12 +58,14 @@ def load_project(root: Path) -> Project:
                     f"duplicate claim id '{claim.id}' (also at {first.file}:{first.line})",
                 )
             seen[claim.id] = claim
-            for key in claim.cites:
-                if key not in keys:
-                    raise InputError(
-                        claim.file,
-                        claim.line,
-                        f"claim '{claim.id}' cites '{key}', which is not in {BIBLIOGRAPHY}",
-                    )
+            missing = [key for key in dict.fromkeys(claim.cites) if key not in keys]
+            if missing:
+                names = ", ".join(f"'{key}'" for key in missing)
+                raise InputError(
+                    claim.file,
+                    claim.cites_line or claim.line,
+                    f"claim '{claim.id}' cites {names}, which {'is' if len(missing) == 1 else 'are'} "
+                    f"not in {BIBLIOGRAPHY}",
+                )
     check_acceptances(config.accepts, seen.values(), entries)
     return Project(root=root, config=config, entries=entries, claims_files=files)

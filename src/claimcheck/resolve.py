@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from claimcheck.compare import (
     compare_authors,
     journal_matches,
+    main_title,
+    same_main_title,
     title_similarity,
     titles_match,
     year_matches,
@@ -61,17 +63,38 @@ def accept(entry: Entry, candidate: Candidate) -> bool:
     - an exact, specific title (4+ words) is the same work, whatever else was misprinted;
     - a near-identical title with the year, an author or the journal agreeing;
     - a related title with the year and an author or the journal agreeing;
-    - a paraphrased title when year, an author and the journal all agree.
+    - a paraphrased title when year, an author and the journal all agree;
+    - a title that is the record's without its subtitle (or with one the record lacks), with the
+      first author and the journal agreeing, whatever the year says (decision 0701).
     """
     agreed = set(candidate.agreements)
     similarity = candidate.title_similarity
     if "title" in agreed and len(words(entry.title)) >= _SPECIFIC_TITLE_WORDS:
+        return True
+    if {"author", "journal"} <= agreed and _same_title_but_subtitle(entry, candidate.record):
         return True
     if similarity >= _NEAR_TITLE and agreed & {"year", "author", "journal"}:
         return True
     if similarity >= _RELATED_TITLE and "year" in agreed and agreed & {"author", "journal"}:
         return True
     return similarity >= _PARAPHRASED_TITLE and {"year", "author", "journal"} <= agreed
+
+
+def plausible(candidate: Candidate) -> bool:
+    """Worth naming as "the closest candidate" of a not-found entry: a related title, or a
+    paraphrase with the year, an author or the journal agreeing. Anything less is noise."""
+    agreed = set(candidate.agreements) - {"title"}
+    similarity = candidate.title_similarity
+    return similarity >= _RELATED_TITLE or (similarity >= _PARAPHRASED_TITLE and bool(agreed))
+
+
+def _same_title_but_subtitle(entry: Entry, record: Record) -> bool:
+    """A specific title that differs from the record's only by a subtitle, and the same first author."""
+    shared = min(len(words(main_title(entry.title))), len(words(main_title(record.title))))
+    if shared < _SPECIFIC_TITLE_WORDS or not same_main_title(entry.title, record.title):
+        return False
+    authors = compare_authors(entry, record)
+    return authors is not None and not authors.first_author_differs
 
 
 def _dedupe(candidates: list[Candidate]) -> list[Candidate]:

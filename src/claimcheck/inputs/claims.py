@@ -117,6 +117,43 @@ def _compose(text: str, path: str) -> Node | None:
     return _compose_with(text, path, yaml.SafeLoader)
 
 
+_OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[\w.-]+\s*:\s+)?(?:-\s+)?(["'])""")
+
+
+def _unclosed_quote(line: str) -> bool:
+    """The line opens a quoted value that it does not close."""
+    opening = _OPENING_QUOTE.match(line)
+    if opening is None:
+        return False
+    quote, rest = opening.group(1), line[opening.end() :]
+    if quote == '"':
+        return re.search(r'(?<!\\)(?:\\\\)*"', rest) is None
+    return rest.replace("''", "").count("'") % 2 == 0
+
+
+def _malformed(text: str, path: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """A parse error at the line of its cause. An unterminated quote is where it opened: PyYAML
+    notices it lines later ("expected <block end>") or at the end of the file."""
+    problem, context = exc.problem_mark, exc.context_mark
+    if exc.context and "quoted scalar" in exc.context and context is not None:
+        message = "unterminated quoted text: the quote opened here is never closed"
+        return InputError(path, context.line + 1, message)
+    mark = problem or context
+    if mark is not None:
+        lines = text.splitlines()
+        first = context.line if context is not None else 0
+        for number in range(min(mark.line, len(lines) - 1), first - 1, -1):
+            if _unclosed_quote(lines[number]):
+                return InputError(
+                    path,
+                    number + 1,
+                    "unterminated quoted text: the quote opened on this line is not closed on it "
+                    f"(YAML reads on to line {mark.line + 1} and stops: {exc.problem or exc.context})",
+                )
+    line = mark.line + 1 if mark else None
+    return InputError(path, line, f"malformed YAML: {exc.problem or exc.context}")
+
+
 def _compose_with(text: str, path: str, loader_class: type) -> Node | None:
     try:
         # Walk the events first: refuse anchors/aliases before anything is built from them, and
@@ -134,9 +171,7 @@ def _compose_with(text: str, path: str, loader_class: type) -> Node | None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(path, line, f"malformed YAML: {exc.problem or exc.context}") from None
+        raise _malformed(text, path, exc) from None
     except yaml.YAMLError as exc:
         raise InputError(path, None, f"malformed YAML: {exc}") from None
     loader = loader_class(text)
@@ -147,6 +182,11 @@ def _compose_with(text: str, path: str, loader_class: type) -> Node | None:
         raise InputError(path, line, "a claims file holds one YAML document, not several") from None
     finally:
         loader.dispose()
+
+
+def _key_line(mapping: Node, key: str) -> int:
+    """The line a key of a mapping is written on (its value may start on the next), or 0."""
+    return next((k.start_mark.line + 1 for k, _ in mapping.value if k.value == key), 0)
 
 
 def load_claims(path: Path, display: str | None = None) -> ClaimsFile:
@@ -201,6 +241,7 @@ def load_claims(path: Path, display: str | None = None) -> ClaimsFile:
                 file=shown,
                 line=line,
                 accepts=reader.acceptances(fields["accept"], claim_id) if "accept" in fields else (),
+                cites_line=_key_line(item, "cites"),
             )
         )
     return ClaimsFile(path=shown, document=document, claims=tuple(claims))

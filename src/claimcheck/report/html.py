@@ -33,6 +33,7 @@ from claimcheck.model import (
 )
 from claimcheck.report import ReportOptions
 from claimcheck.report.inert import strip_controls
+from claimcheck.resolve import plausible
 
 _CSP_PLACEHOLDER = "@@CLAIMCHECK-CSP@@"
 VERDICT_COLORS = {
@@ -146,7 +147,7 @@ def _reference(ref: ReferenceResult) -> dict[str, Any]:
         "record": _record(ref.record),
         "candidates": [
             {"record": _record(c.record), "similarity": f"{c.title_similarity:.0%}"}
-            for c in ref.resolution.candidates[:3]
+            for c in [c for c in ref.resolution.candidates if plausible(c)][:3]
         ]
         if ref.record is None
         else [],

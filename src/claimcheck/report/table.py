@@ -1,9 +1,9 @@
 """The evidence table (CSV, or Excel when openpyxl is installed): one row per claim and cited reference.
 
-Columns: claim, reference, design, population, key figure, verdict, reasons (plus where the
-claim is written, its text and the evidence sentences). Design, population and key figure come
-from claim findings whose `field` names them (the record's value); they stay empty until the
-claim checks provide such findings.
+Columns: claim, reference, study (the cited record: first author, year, journal), verdict,
+reasons, evidence, claim text, file and line. Design, population and key figure columns are
+filled from claim findings whose `field` names them (the record's value); a study column that
+would be empty in every row is left out rather than shipped blank.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import io
 
 import pandas as pd
 
-from claimcheck.model import AuditResult, ClaimResult, Finding
+from claimcheck.model import AuditResult, ClaimResult, Finding, ReferenceResult
 from claimcheck.report import ReportOptions
 from claimcheck.report.inert import spreadsheet_cell
 
 COLUMNS = [
     "claim",
     "reference",
+    "study",
     "design",
     "population",
     "key figure",
@@ -42,7 +43,18 @@ def _reason(finding: Finding) -> str:
     return f"{text} [accepted: {finding.accept_reason}]" if finding.accepted else text
 
 
-def _rows(claim: ClaimResult) -> list[dict[str, object]]:
+def _study(reference: ReferenceResult | None) -> str:
+    """The cited record in a few words: "Stanley TL et al. 2014, JAMA"."""
+    record = reference.record if reference is not None else None
+    if record is None:
+        return f"({reference.status.value})" if reference is not None else ""
+    first = record.authors[0].display() if record.authors else "(no authors)"
+    more = " et al." if len(record.authors) > 1 else ""
+    parts = (f"{first}{more} {record.year}".strip(), record.container_title)
+    return ", ".join(part for part in parts if part)
+
+
+def _rows(claim: ClaimResult, references: dict[str, ReferenceResult]) -> list[dict[str, object]]:
     refs = list(claim.claim.cites) or [""]
     rows = []
     for key in refs:
@@ -50,6 +62,7 @@ def _rows(claim: ClaimResult) -> list[dict[str, object]]:
         row: dict[str, object] = {
             "claim": claim.claim.id,
             "reference": key,
+            "study": _study(references.get(key)),
             "verdict": claim.verdict.value,
             "reasons": "; ".join(_reason(f) for f in about),
             "evidence": " | ".join(s for f in about for s in f.evidence),
@@ -64,10 +77,14 @@ def _rows(claim: ClaimResult) -> list[dict[str, object]]:
 
 
 def frame(result: AuditResult) -> pd.DataFrame:
+    references = {r.entry.key: r for r in result.references}
     rows = [
-        {k: spreadsheet_cell(v) for k, v in row.items()} for claim in result.claims for row in _rows(claim)
+        {k: spreadsheet_cell(v) for k, v in row.items()}
+        for claim in result.claims
+        for row in _rows(claim, references)
     ]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    filled = [c for c in COLUMNS if c not in _STUDY_FIELDS or any(row[c] for row in rows)]
+    return pd.DataFrame(rows, columns=filled)
 
 
 def render(result: AuditResult, options: ReportOptions) -> str:

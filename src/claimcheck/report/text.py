@@ -16,6 +16,7 @@ from claimcheck.model import (
     ReferenceResult,
     ReferenceStatus,
 )
+from claimcheck.report import outages
 from claimcheck.verify.references import short_citation
 
 _STATUS_ORDER = [
@@ -55,6 +56,21 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _clip_pair(printed: str, record: str, width: int = 70) -> tuple[str, str]:
+    """Both values clipped to `width`, starting near where they first differ when that is past
+    the cut (two long titles cut at the same point would look identical)."""
+    if len(printed) <= width and len(record) <= width:
+        return printed, record
+    first = next(
+        (i for i, (a, b) in enumerate(zip(printed.casefold(), record.casefold(), strict=False)) if a != b),
+        min(len(printed), len(record)),
+    )
+    if first < width - 10:
+        return _clip(printed, width), _clip(record, width)
+    start = max(0, first - 30)
+    return "…" + _clip(printed[start:], width), "…" + _clip(record[start:], width)
+
+
 def _accepted(finding: Finding) -> str:
     return f" [cyan](accepted: {escape(finding.accept_reason or '')})[/]" if finding.accepted else ""
 
@@ -63,22 +79,40 @@ def _defect_line(finding: Finding) -> str:
     style = _SEVERITY_STYLE[finding.severity.value]
     head = f"    [{style}]{finding.code}[/] {finding.name}{_accepted(finding)}"
     if finding.field and finding.printed is not None:
+        printed, record = _clip_pair(finding.printed, finding.record or "")
         return (
-            f"{head} [bold]{finding.field}[/]: printed \u201c{escape(_clip(finding.printed, 70))}"
-            f"\u201d  record \u201c{escape(_clip(finding.record or '', 70))}\u201d"
+            f"{head} [bold]{finding.field}[/]: printed \u201c{escape(printed)}"
+            f"\u201d  record \u201c{escape(record)}\u201d"
             f"\n      [dim]{escape(finding.message)}[/]"
         )
     return f"{head}: {escape(finding.message)}"
 
 
+def _outage_line(result: ReferenceResult, finding: Finding) -> str:
+    """R003 for an outage in one line: the services and the kind of failure, not every error.
+
+    The whole reasons stay in the machine-readable reports; the run's closing statement says
+    once what failed and what to do.
+    """
+    why = outages.describe(result.resolution.unavailable)
+    if result.record is not None:
+        message = f"found {short_citation(result.record)}, but could not check it everywhere: {why}"
+    else:
+        message = f"could not be judged: {why}"
+    style = _SEVERITY_STYLE[finding.severity.value]
+    return f"    [{style}]{finding.code}[/] {finding.name}: {escape(message)}"
+
+
 def _reference_block(result: ReferenceResult) -> list[str]:
     entry = result.entry
     lines = [f"  [bold]{escape(entry.key)}[/] [dim]{escape(entry.file)}:{entry.line}[/]"]
-    if result.record is not None:
+    if result.record is not None and result.status is not ReferenceStatus.CANNOT_DETERMINE:
         lines.append(
             f"    [dim]record ({escape(result.record.source)}): {escape(short_citation(result.record))}[/]"
         )
-    lines += [_defect_line(f) for f in result.findings]
+    for finding in result.findings:
+        outage = finding.code == "R003" and result.resolution.unavailable and not finding.accepted
+        lines.append(_outage_line(result, finding) if outage else _defect_line(finding))
     return lines
 
 
@@ -150,8 +184,7 @@ def render(result: AuditResult, console: Console) -> None:
         f"\n[bold]Findings[/]: {severities['error']} errors, {severities['warning']} warnings, "
         f"{severities['info']} notes"
     )
-    if not result.complete:
-        out(
-            "[magenta bold]INCOMPLETE[/]: some references could not be judged "
-            "(a source could not answer); see cannot-determine above."
-        )
+    found = outages.outage(result)
+    if found is not None:
+        head, _, rest = outages.statement(found).partition(": ")
+        out(f"[magenta bold]{head}[/]: {escape(rest)}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from itertools import islice
@@ -36,6 +37,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
 );
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime REAL, records INTEGER);
 """
+#: Records files up to this size are read whole when checked before a run.
+CHECK_WHOLE_BELOW = 4_000_000
 #: Records written per transaction batch.
 _BATCH = 5000
 #: Index size above which a search asks for titles holding every title word first (see search).
@@ -59,6 +62,25 @@ def read_records(path: Path, display: str | None = None) -> Iterable[Record]:
     return reader(path, display)
 
 
+def check_records_file(path: Path, display: str | None = None) -> None:
+    """Refuse now a records file that is missing or is not records, before a run that might not
+    read it (an evidence lock that holds every entry) or would read it as holding nothing.
+
+    A small file is read whole; a large or gzipped one up to its first record.
+    """
+    shown = display or str(path)
+    if not path.exists():
+        raise InputError(shown, None, "records file not found")
+    if not path.is_file():
+        raise InputError(shown, None, "records file is not a file")
+    records = iter(read_records(path, shown))
+    if path.suffix == ".gz" or path.stat().st_size > CHECK_WHOLE_BELOW:
+        next(records, None)
+    else:
+        for _ in records:
+            pass
+
+
 _FIELDS = tuple(f.name for f in fields(Record))
 
 
@@ -77,6 +99,15 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 class LocalSource(Source):
+    """Records indexed in one SQLite database, safe to query from any thread.
+
+    The resolver searches on worker threads while the main thread looks up by identifier, so the
+    one connection is opened with `check_same_thread=False` and every use of it is serialised by a
+    lock (decision 0700): an in-memory index lives in its connection alone, so a connection per
+    thread would see an empty database, and a query takes far less than the network round trips
+    it runs beside.
+    """
+
     name = "local"
 
     def __init__(
@@ -86,10 +117,13 @@ class LocalSource(Source):
             if not index_path.is_file():
                 raise InputError(str(index_path), None, "local index not found (build it with "
                                  "`claimcheck index build`)")
-            self._db = sqlite3.connect(f"{index_path.resolve().as_uri()}?mode=ro", uri=True)
+            self._db = sqlite3.connect(
+                f"{index_path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
         else:
-            self._db = sqlite3.connect(str(index_path) if index_path else ":memory:")
+            self._db = sqlite3.connect(str(index_path) if index_path else ":memory:", check_same_thread=False)
             self._db.executescript(_SCHEMA)
+        self._lock = threading.RLock()
         self._count: int | None = None
         self.add(records)
 
@@ -104,7 +138,7 @@ class LocalSource(Source):
         """Index records, in batches of one transaction each; the number added."""
         count = 0
         self._count = None
-        next_row = (self._db.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0) + 1
+        next_row = (self._rows("SELECT max(rowid) FROM records")[0][0] or 0) + 1
         for chunk in _chunks(records, _BATCH):
             rows, ids, texts = [], [], []
             for rowid, record in enumerate(chunk, start=next_row):
@@ -126,7 +160,7 @@ class LocalSource(Source):
                         " ".join(record.years),
                     )
                 )
-            with self._db:
+            with self._lock, self._db:
                 self._db.executemany("INSERT INTO records (rowid, id, body) VALUES (?, ?, ?)", rows)
                 self._db.executemany("INSERT INTO identifiers VALUES (?, ?, ?)", ids)
                 self._db.executemany(
@@ -141,34 +175,39 @@ class LocalSource(Source):
         modification time); the records added, or None when it was already indexed."""
         stat = path.stat()
         key = str(path.resolve())
-        row = self._db.execute("SELECT size, mtime FROM files WHERE path = ?", (key,)).fetchone()
+        rows = self._rows("SELECT size, mtime FROM files WHERE path = ?", (key,))
+        row = rows[0] if rows else None
         if row and row[0] == stat.st_size and row[1] == stat.st_mtime:
             return None
         if row:
             raise InputError(display or str(path), None, "changed since it was indexed: build the index "
                              "anew (delete the index file)")
         added = self.add(read_records(path, display))
-        with self._db:
+        with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?)", (key, stat.st_size, stat.st_mtime, added)
             )
         return added
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
+
+    def _rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement's rows, fetched whole under the lock (any thread may call this)."""
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchall()
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT count(*) FROM records").fetchone()[0]
+        return self._rows("SELECT count(*) FROM records")[0][0]
 
     def _load(self, rowid: int) -> Record:
-        body = self._db.execute("SELECT body FROM records WHERE rowid = ?", (rowid,)).fetchone()[0]
+        body = self._rows("SELECT body FROM records WHERE rowid = ?", (rowid,))[0][0]
         return Record.from_dict(json.loads(body))
 
     def _find(self, kind: str, value: str) -> Record | None:
-        row = self._db.execute(
-            "SELECT rowid FROM identifiers WHERE kind = ? AND value = ? LIMIT 1", (kind, value)
-        ).fetchone()
-        return self._load(row[0]) if row else None
+        rows = self._rows("SELECT rowid FROM identifiers WHERE kind = ? AND value = ? LIMIT 1", (kind, value))
+        return self._load(rows[0][0]) if rows else None
 
     def lookup(self, entries: Sequence[Entry]) -> dict[str, Record | None]:
         """By DOI, PMID, PMCID, and by bib key (a CSL-JSON item whose id is the entry's key)."""
@@ -205,10 +244,10 @@ class LocalSource(Source):
         return self._match(" OR ".join(_phrase(t) for t in terms), limit)
 
     def _match(self, query: str, limit: int) -> list[Record]:
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT rowid FROM search WHERE search MATCH ? ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0) LIMIT ?",
             (query, limit),
-        ).fetchall()
+        )
         return [self._load(row[0]) for row in rows]
 
     def _size(self) -> int:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from claimcheck.model import Entry, Person, Record, Update
+from claimcheck.names import person_from_display_name
 from claimcheck.normalize import strip_markup
 from claimcheck.sources import notices
 from claimcheck.sources.base import SourceUnavailable
@@ -41,8 +42,7 @@ def _person(authorship: dict[str, Any]) -> Person:
     name = str(
         (authorship.get("author") or {}).get("display_name") or authorship.get("raw_author_name") or ""
     )
-    given, _, family = name.rpartition(" ")
-    return Person(family=family, given=given) if given else Person(literal=name)
+    return person_from_display_name(name)
 
 
 def parse_work(work: dict[str, Any]) -> Record:

@@ -10,6 +10,7 @@ from typing import Any
 
 from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from claimcheck.model import Entry, Person, Record
+from claimcheck.names import person_from_display_name
 from claimcheck.sources.base import SourceUnavailable
 from claimcheck.sources.live import LiveSource
 
@@ -20,8 +21,7 @@ FIELDS = "title,authors,venue,journal,year,publicationDate,externalIds,abstract,
 
 def _person(author: dict[str, Any]) -> Person:
     name = str(author.get("name") or "")
-    given, _, family = name.rpartition(" ")
-    return Person(family=family, given=given) if given else Person(literal=name)
+    return person_from_display_name(name)
 
 
 def parse_paper(paper: dict[str, Any]) -> Record:

@@ -9,6 +9,7 @@ from claimcheck.compare import (
     dois_match,
     journal_matches,
     pages_match,
+    people,
     similar_family,
     titles_match,
     volumes_match,
@@ -24,6 +25,7 @@ from claimcheck.model import (
     ReferenceStatus,
     Resolution,
 )
+from claimcheck.resolve import plausible
 from claimcheck.sources import notices
 
 
@@ -53,12 +55,13 @@ def _author_finding(entry: Entry, record: Record) -> list[Finding]:
     printed, listed = entry.authors_display(), record.authors_display()
     findings: list[Finding] = []
     problems: list[str] = []
-    first = entry.authors[0]
+    persons = people(record.authors)
+    first = people(entry.authors)[0]
     missing = [p for p in comparison.not_in_record if p is not first]
     if comparison.first_author_differs:
-        record_first = record.authors[0].display()
+        record_first = persons[0].display()
         if first in comparison.not_in_record:
-            hint = " (a misspelling?)" if similar_family(first, record.authors[0]) else ""
+            hint = " (a misspelling?)" if similar_family(first, persons[0]) else ""
             problems.append(
                 f"the first author '{first.display()}' is not an author of the record, "
                 f"whose first author is '{record_first}'{hint}"
@@ -72,7 +75,7 @@ def _author_finding(entry: Entry, record: Record) -> list[Finding]:
         names = ", ".join(f"'{p.display()}'" for p in missing)
         problems.append(
             f"{names} {'is' if len(missing) == 1 else 'are'} not among the "
-            f"record's {len(record.authors)} authors"
+            f"record's {len(persons)} authors"
         )
     if comparison.out_of_order and not problems:
         problems.append("the authors are printed in a different order")
@@ -84,7 +87,7 @@ def _author_finding(entry: Entry, record: Record) -> list[Finding]:
         findings.append(
             rules.finding(
                 "R012",
-                f"the entry prints {len(entry.authors)} of the record's {len(record.authors)} "
+                f"the entry prints {len(people(entry.authors))} of the record's {len(persons)} "
                 "authors without 'et al.'",
                 field="authors",
                 printed=printed,
@@ -174,11 +177,11 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
         ident = next((f"{kind} {value}" for kind, value in printed if value), "")
         what = f"no record of {ident}" if ident else "no record"
         message = f"{what} found in {', '.join(resolution.sources)}"
-        if resolution.candidates:
-            closest = resolution.candidates[0]
+        closest = next((c for c in resolution.candidates if plausible(c)), None)
+        if closest is not None:
             message += f"; closest candidate: {short_citation(closest.record)} ({_why_not(closest)})"
         else:
-            message += "; nothing resembling it"
+            message += "; no close candidate"
         return ReferenceResult(
             entry, ReferenceStatus.NOT_FOUND, resolution, (rules.finding("R001", message),)
         )
@@ -189,7 +192,7 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
         finding = rules.finding("R002", message, field="title", printed=entry.title, record=record.title)
         return ReferenceResult(entry, ReferenceStatus.WRONG_WORK, resolution, (finding,))
     status = ReferenceStatus.METADATA_MISMATCH if findings else ReferenceStatus.VERIFIED
-    suggestion = corrected_bibtex(entry, record) if findings else ""
+    suggestion = corrected_bibtex(entry, record, {f.field for f in findings if f.field}) if findings else ""
     status, notice_findings = _notice_status(entry, record, status)
     return ReferenceResult(entry, status, resolution, tuple(notice_findings + findings), suggestion)
 

@@ -13,6 +13,8 @@ from claimcheck.identifiers import normalize_doi, normalize_pmcid, normalize_pmi
 from claimcheck.model import Person, Record
 from claimcheck.normalize import strip_markup
 
+#: Keys of which a CSL-JSON item has at least one.
+_ITEM_KEYS = frozenset({"title", "DOI", "PMID", "PMCID", "author", "container-title"})
 _DATE_FIELDS = ("issued", "published-print", "published-online", "original-date", "available-date")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
@@ -145,11 +147,21 @@ def read_csl_json(path: Path, display: str | None = None) -> Iterator[Record]:
     except json.JSONDecodeError as exc:
         raise InputError(shown, exc.lineno, f"malformed JSON: {exc.msg}") from None
     if isinstance(data, dict):
+        if "items" not in data and not data.keys() & _ITEM_KEYS:
+            keys = ", ".join(f'"{k}"' for k in list(data)[:5]) or "none"
+            raise InputError(
+                shown, 1, f"CSL-JSON must be a list of items; this is an object with the keys {keys}"
+            )
         data = data.get("items", [data])
     if not isinstance(data, list):
-        raise InputError(shown, 1, "CSL-JSON must be a list of items")
+        raise InputError(shown, 1, f"CSL-JSON must be a list of items, not {type(data).__name__}")
     source = f"local:{path.name}"
     for index, item in enumerate(data):
         if not isinstance(item, dict):
             raise InputError(shown, None, f"item {index} is not a JSON object")
+    if data and not any(item.keys() & _ITEM_KEYS for item in data):
+        raise InputError(
+            shown, 1, f"none of its {len(data)} items has a title or an identifier: not CSL-JSON records"
+        )
+    for item in data:
         yield item_to_record(item, source)
