@@ -56,13 +56,13 @@ def test_identifiers_in_the_string_win_and_links_are_not_urls() -> None:
         "https://pubmed.ncbi.nlm.nih.gov/18046908/ PMCID: PMC2699646."
     )
     assert (parsed.doi, parsed.pmid, parsed.pmcid, parsed.url) == (
-        "10.2147/cia.2006.1.4.307",
+        "10.2147/CIA.2006.1.4.307",
         "18046908",
         "PMC2699646",
         "",
     )
     bare = parse_reference("https://doi.org/10.1056/NEJMoa2206038")
-    assert bare.doi == "10.1056/nejmoa2206038" and not bare.title
+    assert bare.doi == "10.1056/NEJMoa2206038" and not bare.title
 
 
 def test_web_pages_and_news_are_misc() -> None:
@@ -124,3 +124,13 @@ def test_the_labeller_is_trained_on_files_apart_from_those_it_is_scored_on() -> 
 
     assert held_out(Path("x__corpus__evaluation-citation-arXive.org.tei.xml"))
     assert not held_out(Path("grobid-trainer__resources__dataset__citation__corpus__citations.xml"))
+
+
+def test_a_printed_doi_keeps_its_case() -> None:
+    """DOIs are case-insensitive: the entry records the DOI as printed, not a lower-cased copy."""
+    parsed = parse_reference(
+        "Jastreboff AM, et al. Tirzepatide once weekly for the treatment of obesity. "
+        "N Engl J Med. 2022;387(3):205-216. https://doi.org/10.1056/NEJMoa2206038."
+    )
+    assert parsed.doi == "10.1056/NEJMoa2206038"
+    assert "{10.1056/NEJMoa2206038}" in render(parsed, "jastreboff2022tirzepatide")

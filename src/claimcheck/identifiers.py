@@ -15,11 +15,17 @@ _PMID = re.compile(r"^(?:pmid:?\s*)?(\d{1,9})$", re.IGNORECASE)
 _PMCID = re.compile(r"^(?:pmcid:?\s*)?(?:PMC)?(\d{1,9})$", re.IGNORECASE)
 
 
+def printed_doi(value: str) -> str:
+    """The DOI without URL or "doi:" prefix, in the case it was printed (DOIs are
+    case-insensitive, so a printed form is kept as written), or "" when it is not a DOI."""
+    doi = unquote(value.strip()).replace("\\_", "_").replace("{", "").replace("}", "")
+    doi = _DOI_PREFIXES.sub("", doi).strip().rstrip(".")
+    return doi if _DOI.match(doi) else ""
+
+
 def normalize_doi(value: str) -> str:
     """Return the DOI in lower case without URL prefix, or "" when it is not a DOI."""
-    doi = unquote(value.strip()).replace("\\_", "_").replace("{", "").replace("}", "")
-    doi = _DOI_PREFIXES.sub("", doi).strip().rstrip(".").lower()
-    return doi if _DOI.match(doi) else ""
+    return printed_doi(value).lower()
 
 
 def normalize_pmid(value: str) -> str:

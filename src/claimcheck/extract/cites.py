@@ -78,7 +78,7 @@ class CiteFinder:
         has one and the printed reference names it, else by the title it prints."""
         _rest, identifiers = take_identifiers(printed)
         for entry in self.entries:
-            if (entry.doi and entry.doi == identifiers.get("doi")) or (
+            if (entry.doi and entry.doi == identifiers.get("doi", "").lower()) or (
                 entry.pmid and entry.pmid == identifiers.get("pmid")
             ):
                 return entry.key

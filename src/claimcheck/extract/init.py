@@ -71,7 +71,7 @@ def parse_reference_list(document: DocumentText) -> list[ParsedReference]:
 
 
 def _same(entry: Entry, reference: ParsedReference) -> bool:
-    if entry.doi and entry.doi == reference.doi:
+    if entry.doi and entry.doi == reference.doi.lower():
         return True
     return bool(entry.title) and fold(entry.title) == fold(reference.title)
 

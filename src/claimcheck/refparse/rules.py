@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from claimcheck.identifiers import normalize_doi
+from claimcheck.identifiers import printed_doi
 from claimcheck.model import Person
 from claimcheck.refparse.parsed import ParsedReference
 
@@ -101,7 +101,7 @@ def take_identifiers(text: str) -> tuple[str, dict[str, str]]:
 
     def doi(match: re.Match[str]) -> str:
         raw = _clean_identifier_tail(match.group(1) or match.group(2))
-        found.setdefault("doi", normalize_doi(raw))
+        found.setdefault("doi", printed_doi(raw))
         return " \x00 "
 
     def pmid(match: re.Match[str]) -> str:
