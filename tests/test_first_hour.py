@@ -342,3 +342,13 @@ def test_an_outage_is_summarised_by_service_and_kind_of_failure() -> None:
     said = outages.statement(found)
     assert said.startswith("INCOMPLETE: these services did not answer: crossref, pubmed (connection failed); ")
     assert "1 of 3 references could not be judged" in said and "--offline" not in said  # some answered
+
+
+def test_offline_with_nothing_to_look_up_says_lock_or_records_not_go_offline() -> None:
+    # Already offline: advising `--offline` or "check the network" sends the user in a circle.
+    from claimcheck.report import outages
+
+    said = outages.statement(outages.Outage({}, ("a", "b"), 2, unsearched=("a", "b")))
+    assert "No source could look up a, b" in said
+    assert "claimcheck lock" in said and "--records FILE" in said
+    assert "--offline" not in said and "Check the network" not in said

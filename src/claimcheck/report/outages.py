@@ -100,7 +100,13 @@ def statement(found: Outage, command: str = "check") -> str:
             f"No source could look up {', '.join(found.unsearched)}: the evidence lock does not hold "
             "them and no local records were given."
         )
-    if found.unreachable or found.unsearched:
+    if found.unsearched and not found.services:
+        # Already offline: the way forward is to lock them with the network, or to give records.
+        parts.append(
+            "Run `claimcheck lock` with the network to resolve and lock them, or pass --records FILE "
+            "with their records."
+        )
+    elif found.unreachable or found.unsearched:
         offline = {
             "check": "`claimcheck check --offline` audits from the evidence lock and local records "
             "(--records FILE) without the network",
