@@ -121,12 +121,18 @@ def build_lock(
     skipped: list[str] = []
     for entry in entries:
         resolution = resolutions[entry.key]
-        if resolution.unavailable or not resolution.sources:
+        old = previous.entries.get(entry.key) if previous else None
+        settled_before = old is not None and old[0] == fingerprint(entry)
+        if resolution.absence_unproven and not resolution.unavailable and settled_before:
+            # Offline and nothing local holds it, but the lock already settled this very entry
+            # (found or not found, by the services): local silence does not overturn that.
+            kept[entry.key] = old
+            continue
+        if resolution.unavailable or not resolution.sources or resolution.absence_unproven:
             skipped.append(entry.key)
             if previous and entry.key in previous.entries:
                 kept[entry.key] = previous.entries[entry.key]
             continue
-        old = previous.entries.get(entry.key) if previous else None
         if old and old[0] == fingerprint(entry) and _same(old[1], resolution):
             kept[entry.key] = old  # unchanged: keep the old timestamps, no churn in diffs
         else:

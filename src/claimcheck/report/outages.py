@@ -66,7 +66,9 @@ def outage(result: AuditResult) -> Outage | None:
         return None
     unavailable = [pair for r in undetermined for pair in r.resolution.unavailable]
     unsearched = tuple(
-        r.entry.key for r in undetermined if not r.resolution.unavailable and not r.resolution.sources
+        r.entry.key
+        for r in undetermined
+        if not r.resolution.unavailable and r.resolution.record is None and r.resolution.absence_unproven
     )
     return Outage(
         services=by_reason(unavailable),
@@ -97,8 +99,8 @@ def statement(found: Outage, command: str = "check") -> str:
         parts.append(f"{refs} could not be judged, so the run is incomplete (exit 2).")
     if found.unsearched:
         parts.append(
-            f"No source could look up {', '.join(found.unsearched)}: the evidence lock does not hold "
-            "them and no local records were given."
+            f"No source could look up {', '.join(found.unsearched)}: neither the evidence lock nor "
+            "any local records hold them, and no bibliographic service was asked."
         )
     if found.unsearched and not found.services:
         # Already offline: the way forward is to lock them with the network, or to give records.
