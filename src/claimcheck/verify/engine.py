@@ -43,16 +43,22 @@ CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
 CODE_VERDICT: dict[str, ClaimVerdict] = {
     "C012": ClaimVerdict.CONTRADICTED,
     "C021": ClaimVerdict.CONTRADICTED,
+    "C030": ClaimVerdict.CONTRADICTED,
     "C011": ClaimVerdict.UNSUPPORTED,
     "C018": ClaimVerdict.UNSUPPORTED,
+    "C020": ClaimVerdict.UNSUPPORTED,
     "C022": ClaimVerdict.UNSUPPORTED,
+    "C031": ClaimVerdict.UNSUPPORTED,
+    "C032": ClaimVerdict.UNSUPPORTED,
+    "C035": ClaimVerdict.UNSUPPORTED,
     "C010": ClaimVerdict.OVERSTATED,
     "C013": ClaimVerdict.OVERSTATED,
     "C014": ClaimVerdict.OVERSTATED,
     "C015": ClaimVerdict.OVERSTATED,
     "C016": ClaimVerdict.OVERSTATED,
     "C017": ClaimVerdict.OVERSTATED,
-    "C020": ClaimVerdict.OVERSTATED,
+    "C033": ClaimVerdict.OVERSTATED,
+    "C034": ClaimVerdict.OVERSTATED,
 }
 #: Worst first: the verdict of a set of findings is the worst any of them implies.
 VERDICT_ORDER = (

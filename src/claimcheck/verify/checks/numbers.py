@@ -5,6 +5,14 @@ sample size, plain number), ranges ("15-20%", "15%-20%", "2- to 10-fold", "26 to
 and bounds ("more than 2%", ">2%", "≥8%"), and normalised (durations in weeks, so "6-12
 months" meets "26 to 52 weeks"). A claim figure larger or more precise than anything the
 evidence reports is overstated (C010); a figure the evidence never mentions is unsupported (C011).
+
+Figures are read with their sign: "reduced by 19.5%" is -19.5%, as is "−19.5%"; the same
+magnitude in the opposite direction contradicts the claim (C012). Each evidence figure is bound
+to the arm, dose and time point it is given for ("−19.5% ... with 10-mg doses", "52 weeks:
+-0.8 mmol/L", "... in the placebo group"), and a figure given for another arm, dose or time
+point is not the claim's figure (C030 for the comparison arm, C031 for another dose or time).
+Only effect sizes (percentages, fold changes, measured changes) can be "larger than reported";
+a sample size, dose or period the evidence does not give is unsupported.
 """
 
 from __future__ import annotations
@@ -119,9 +127,12 @@ class Quantity:
     #: Decimal places as written: a claim more precise than its source is overstated.
     decimals: int
     unit: str = ""
+    #: -1 a fall ("reduced by", "−19.5%"), +1 a rise, 0 unsigned (a level, a threshold).
+    sign: int = 0
+    start: int = -1
 
     def describe(self) -> str:
-        return self.text.strip()
+        return " ".join(self.text.split())
 
 
 def _value(text: str) -> float:
@@ -149,11 +160,45 @@ def extract(text: str) -> list[Quantity]:
     return list(_extract(text))
 
 
+#: "7·0%" (Lancet style) is 7.0%; "-0.6 ± 1.7 mmol/L" is -0.6 mmol/L (the spread is blanked out).
+_MIDDOT = re.compile(r"(?<=\d)·(?=\d)")
+_SPREAD = re.compile(r"(?:±|\+/-|\+/−)\s*\d+(?:\.\d+)?")
+#: Confidence intervals and interquartile ranges: the figures inside are not results.
+_INTERVAL = re.compile(
+    r"[\[(][^\[\]()]{0,12}?\b(?:CI|Cl|confidence interval|IQR|interquartile range)\b"
+    r"(?:[^\[\]()]|\[[^\]]*\]|\([^)]*\))*[\])]"
+)
+_AFTER_BOUND = re.compile(r"\s*(?:or more|or greater|or higher|or above|and above|or over)\b", re.I)
+_AFTER_UPPER = re.compile(r"\s*(?:or less|or fewer|or lower|or below|and below)\b", re.I)
+_DOWN_WORD = re.compile(
+    r"\b(?:reduc\w*|decreas\w*|lower(?:ed|ing|s)?|fell|fall\w*|drop\w*|declin\w*|loss|lost|los(?:e|ing)|"
+    r"diminish\w*|shrank|cut)\b",
+    re.I,
+)
+_UP_WORD = re.compile(r"\b(?:increas\w*|rais\w*|rose|ris(?:e|es|ing)|gain\w*|elevat\w*|grew|boost\w*)\b", re.I)
+_SIGN_WINDOW = 70
+
+
+def _direction_before(text: str, at: int) -> int:
+    """The sign the nearest direction word before a figure gives it ("decreased by 15.2%")."""
+    window = text[max(0, at - _SIGN_WINDOW) : at]
+    window = re.split(r"[;:]|\bvs\.?|\bversus\b|\bcompared with\b", window)[-1]
+    best, sign = -1, 0
+    for pattern, value in ((_DOWN_WORD, -1), (_UP_WORD, 1)):
+        for match in pattern.finditer(window):
+            if match.start() > best:
+                best, sign = match.start(), value
+    return sign
+
+
 @lru_cache(maxsize=65536)
 def _extract(text: str) -> tuple[Quantity, ...]:
     if not _DIGIT.search(text):
         return ()
-    taken: list[tuple[int, int]] = []
+    text = _MIDDOT.sub(".", text)
+    if "±" in text or "+/" in text:
+        text = _SPREAD.sub(lambda m: " " * len(m.group(0)), text)
+    taken: list[tuple[int, int]] = [m.span() for m in _INTERVAL.finditer(text)] if "I" in text or "l," in text else []
     found: list[Quantity] = []
 
     def free(start: int, end: int) -> bool:
@@ -163,6 +208,10 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         for match in pattern.finditer(text):
             start = match.start("a")
             if not free(start, match.end()):
+                continue
+            # A number that is part of a name ("CJC-1295", "GLP-1") is no figure.
+            lead = start + (1 if text[start] in "-−–" else 0)
+            if lead > 0 and (text[lead - 1].isalpha() or (text[lead - 1] == "-" and lead > 1 and text[lead - 2].isalpha())):
                 continue
             groups = match.groupdict()
             a = _value(groups["a"])
@@ -175,13 +224,21 @@ def _extract(text: str) -> tuple[Quantity, ...]:
                 unit += "/kg"
             low, high = min(a, b), max(a, b)
             bound = _bound(groups.get("bound"))
+            if not bound and _AFTER_BOUND.match(text, match.end()):
+                bound = ">"
+            elif not bound and _AFTER_UPPER.match(text, match.end()):
+                bound = "<"
             if kind == "duration" and (groups.get("bound") or "").lower() == "over":
                 bound = ""  # "over 26 weeks" is a period, not a lower bound
-            if kind == "percent" and re.match(r"\s*(?:CI|confidence|credible)\b", text[match.end() :]):
+            if kind == "percent" and re.match(r"\s*(?:CI|Cl|confidence|credible)\b", text[match.end() :]):
                 taken.append((match.start(), match.end()))
                 continue
             decimals = max(_decimals(groups["a"]), _decimals(groups.get("b") or ""))
-            found.append(Quantity(kind, low, high, bound, match.group(0).strip(), decimals, unit))
+            sign = 0
+            if kind in _EFFECT_KINDS:
+                raw = groups["a"].lstrip()
+                sign = -1 if raw[:1] in "-−–" else _direction_before(text, match.start())
+            found.append(Quantity(kind, low, high, bound, match.group(0).strip(), decimals, unit, sign, start))
             taken.append((match.start(), match.end()))
     names = [(m.start(), m.end()) for m in _NAME_NUMBER.finditer(text)]
     for match in _PLAIN.finditer(text):
@@ -189,8 +246,14 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         if not free(start, end) or any(s <= start < e for s, e in names):
             continue
         value = float(match.group("a").replace(",", ""))
-        found.append(Quantity("number", value, value, "", match.group("a"), _decimals(match.group("a"))))
+        found.append(
+            Quantity("number", value, value, "", match.group("a"), _decimals(match.group("a")), start=start)
+        )
     return tuple(found)
+
+
+#: Kinds whose figures are effects (a change can be larger than reported, or go the other way).
+_EFFECT_KINDS = frozenset({"percent", "fold", "level"})
 
 
 def _close(a: float, b: float, approximate: bool = False) -> bool:
@@ -304,12 +367,107 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+@dataclass(frozen=True)
+class Qualifier:
+    """What an effect figure is given for: a dose, the comparison arm, a time point (weeks)."""
+
+    dose: float | None = None
+    placebo: bool = False
+    time: tuple[float, float] | None = None
+
+
+_PLACEBO = re.compile(r"\b(?:placebo|control group|controls)\b", re.I)
+_EFFECT_DURATION = re.compile(r"(?:up to|for up to|lasting|sustained for|persist\w* for|remained \w+ for)\s*$", re.I)
+
+
+@lru_cache(maxsize=16384)
+def qualifiers(text: str) -> dict[int, Qualifier]:
+    """Each effect figure of a sentence (by position) with the dose, arm and time point it is
+    given for. Doses and arms listed in the order of the figures ("85%, 89% and 91% with 5 mg,
+    10 mg and 15 mg") pair in order; otherwise a figure takes the marker that follows it before
+    the next figure ("−19.5% ... with 10-mg doses"), else the nearest one before it. A figure
+    takes the time point nearest before it in the sentence ("52 weeks: -0.8 mmol/L")."""
+    found = extract(text)
+    figures = [q for q in found if q.kind in _EFFECT_KINDS]
+    if not figures:
+        return {}
+    markers: list[tuple[int, str, float]] = [(q.start, "dose", q.low) for q in found if q.kind == "dose"]
+    markers += [(m.start(), "placebo", 0.0) for m in _PLACEBO.finditer(text)]
+    markers.sort()
+    times = sorted((q.start, q.low, q.high) for q in found if q.kind == "duration")
+    paired: dict[int, tuple[str, float]] = {}
+    if len(markers) == len(figures) > 1 and markers[0][0] > figures[0].start:
+        paired = {f.start: (m[1], m[2]) for f, m in zip(figures, markers, strict=True)}
+    else:
+        starts = [f.start for f in figures] + [len(text)]
+        for i, f in enumerate(figures):
+            after = [m for m in markers if f.start < m[0] < min(starts[i + 1], f.start + 90)]
+            before = [m for m in markers if (starts[i - 1] if i else -1) < m[0] < f.start]
+            chosen = after[0] if after else (before[-1] if before else None)
+            if chosen:
+                paired[f.start] = (chosen[1], chosen[2])
+    result = {}
+    for f in figures:
+        kind, value = paired.get(f.start, ("", 0.0))
+        time = next(((lo, hi) for at, lo, hi in reversed(times) if at < f.start), None)
+        result[f.start] = Qualifier(dose=value if kind == "dose" else None, placebo=kind == "placebo", time=time)
+    return result
+
+
+def claim_qualifier(text: str) -> tuple[tuple[float, ...], bool, tuple[tuple[float, float], ...]]:
+    """The doses, the comparison arm and the time points a claim names."""
+    found = extract(text)
+    doses = tuple(q.low for q in found if q.kind == "dose")
+    times = tuple(
+        (q.low, q.high)
+        for q in found
+        if q.kind == "duration" and not _EFFECT_DURATION.search(text[max(0, q.start - 25) : q.start])
+    )
+    return doses, _PLACEBO.search(text) is not None, times
+
+
+def _conflict(claim: tuple[tuple[float, ...], bool, tuple[tuple[float, float], ...]], q: Qualifier) -> str:
+    """'arm', 'dose', 'time' or '': how an evidence figure's qualifier rules it out for the claim."""
+    doses, placebo, times = claim
+    if placebo != q.placebo:
+        return "arm"
+    if doses and q.dose is not None and not any(_close(d, q.dose) for d in doses):
+        return "dose"
+    if times and q.time is not None:
+        low, high = q.time
+        if not any(_close(lo, low, True) or _close(hi, high, True) or lo <= low <= hi for lo, hi in times):
+            return "time"
+    return ""
+
+
+def _qualifier_of(sentence: Sentence, q: Quantity) -> Qualifier:
+    return qualifiers(sentence.text).get(q.start, Qualifier()) if q.kind in _EFFECT_KINDS else Qualifier()
+
+
+def _describe_qualifier(q: Qualifier) -> str:
+    parts = []
+    if q.placebo:
+        parts.append("the placebo arm")
+    if q.dose is not None:
+        parts.append(f"the {q.dose:g} dose")
+    if q.time is not None:
+        low, high = q.time
+        parts.append(f"week {low:g}" if low == high else f"weeks {low:g}-{high:g}")
+    return " at ".join(parts) or "another group"
+
+
+def _sign_ok(claim: Quantity, evidence: Quantity) -> bool:
+    return not claim.sign or not evidence.sign or claim.sign == evidence.sign
+
+
 def check(ctx: Context) -> list[Finding]:
-    claim_quantities = extract(without_citation_marks(ctx.claim_text))
+    claim_text = without_citation_marks(ctx.claim_text)
+    claim_quantities = extract(claim_text)
     if not claim_quantities:
         return []
     findings: list[Finding] = []
     claim_words = {t for t in tokens(ctx.claim_text) if not t[0].isdigit()}
+    wanted = claim_qualifier(claim_text)
     for q in claim_quantities:
         if q.kind == "number":
             if not _plain_number_reported(q.low, ctx.record_text):
@@ -323,20 +481,25 @@ def check(ctx: Context) -> list[Finding]:
                     )
                 )
             continue
+        if q.kind == "duration" and not _EFFECT_DURATION.search(claim_text[max(0, q.start - 25) : q.start]):
+            # A time point or treatment period qualifies the claim's effect figures; on its own
+            # it needs only to be a period the study reports.
+            if any(_supports(q, e) or _endpoints_reported(q, [e]) for _, e in _with_kind("duration", ctx.sentences)):
+                continue
         candidates = _with_kind(q.kind, ctx.sentences)
         if q.kind == "count":
             candidates += [(s, e) for s, e in _with_kind("number", ctx.sentences)]
         # Figures near the same words as the claim's figure ("HbA1c by >2%", not "weight by >10%").
         near = _near_words(ctx.claim_text, q)
         contextual = [(s, e) for s, e in candidates if near & _near_words(s.text, e)] or candidates
-        supporting = [e for _, e in contextual if _supports(q, e)]
-        precise = next((e for e in supporting if _over_precise(q, e)), None)
-        if supporting and precise is None:
+        own = [(s, e) for s, e in contextual if not _conflict(wanted, _qualifier_of(s, e))]
+        other = [(s, e) for s, e in contextual if _conflict(wanted, _qualifier_of(s, e))]
+        supporting = [(s, e) for s, e in own if _supports(q, e) and _sign_ok(q, e)]
+        exact = [pair for pair in supporting if not _over_precise(q, pair[1])]
+        if exact or (not supporting and _endpoints_reported(q, [e for _, e in own])):
             continue
-        if precise is None and _endpoints_reported(q, [e for _, e in contextual]):
-            continue
-        if precise is not None:
-            sentence = next(s for s, e in contextual if e is precise)
+        if supporting:
+            sentence, precise = supporting[0]
             findings.append(
                 rules.finding(
                     "C010",
@@ -347,8 +510,66 @@ def check(ctx: Context) -> list[Finding]:
                 )
             )
             continue
-        candidates = contextual
         what = _KIND_NAMES[q.kind]
+        # The same magnitude, the other way: "decreased by 81%" where the evidence says it rose.
+        reversed_ = [(s, e) for s, e in own if q.sign and e.sign and e.sign != q.sign and _supports(q, e)]
+        if reversed_:
+            sentence, e = reversed_[0]
+            way = "a rise" if e.sign > 0 else "a fall"
+            findings.append(
+                rules.finding(
+                    "C012",
+                    f"the claim's {what} '{q.describe()}' goes the other way: the evidence reports "
+                    f"'{e.describe()}' as {way}",
+                    reference=ctx.key,
+                    evidence=ctx.quote([sentence]),
+                )
+            )
+            continue
+        elsewhere = [(s, e) for s, e in other if _supports(q, e) and _sign_ok(q, e)]
+        if elsewhere:
+            sentence, e = elsewhere[0]
+            conflict = _conflict(wanted, _qualifier_of(sentence, e))
+            given_for = _describe_qualifier(_qualifier_of(sentence, e))
+            mine = [(s, x) for s, x in own if _sign_ok(q, x) and x.sign]
+            if conflict == "arm":
+                shown = [sentence] + [s for s, _ in mine[:1] if s != sentence]
+                findings.append(
+                    rules.finding(
+                        "C030",
+                        f"'{e.describe()}' is the evidence's figure for "
+                        f"{'the comparison (placebo) arm' if not wanted[1] else 'the treated arm'}, "
+                        f"not for the group the claim names"
+                        + (f" (which the evidence gives as '{mine[0][1].describe()}')" if mine else ""),
+                        reference=ctx.key,
+                        evidence=ctx.quote(shown),
+                    )
+                )
+                continue
+            larger = [(s, x) for s, x in mine if q.bound != "<" and q.high > x.high + _slack(x, q.bound == "~")]
+            if larger:
+                s_own, x = max(larger, key=lambda pair: pair[1].high)
+                findings.append(
+                    rules.finding(
+                        "C010",
+                        f"the claim's {what} '{q.describe()}' is the figure for {given_for}; for the "
+                        f"{conflict} the claim names the evidence reports '{x.describe()}'",
+                        reference=ctx.key,
+                        evidence=ctx.quote(list(dict.fromkeys([s_own, sentence]))),
+                    )
+                )
+                continue
+            findings.append(
+                rules.finding(
+                    "C031",
+                    f"the claim's {what} '{q.describe()}' is reported for {given_for}, not for the {conflict} "
+                    f"the claim names",
+                    reference=ctx.key,
+                    evidence=ctx.quote([sentence]),
+                )
+            )
+            continue
+        candidates = own or contextual
         if not candidates:
             findings.append(
                 rules.finding(
@@ -363,7 +584,10 @@ def check(ctx: Context) -> list[Finding]:
         related = [(s, e) for s, e in candidates if _shares_words(claim_words, s)] or candidates
         sentences = list(dict.fromkeys(s for s, _ in related))
         largest = max(related, key=lambda pair: math.inf if pair[1].bound == ">" else pair[1].high)
-        if q.bound != "<" and q.high > largest[1].high + _slack(largest[1], q.bound == "~"):
+        # Only an effect can be larger than reported, and only against a reported effect (a
+        # change, not an eligibility threshold); a duration only when it is how long an effect lasts.
+        effect = (q.kind in _EFFECT_KINDS and (largest[1].sign or not q.sign)) or q.kind == "duration"
+        if effect and q.bound != "<" and q.high > largest[1].high + _slack(largest[1], q.bound == "~"):
             findings.append(
                 rules.finding(
                     "C010",
