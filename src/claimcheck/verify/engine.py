@@ -26,12 +26,24 @@ from claimcheck import rules
 from claimcheck.config import EngineSettings
 from claimcheck.errors import InputError
 from claimcheck.model import Claim, ClaimVerdict, Finding, Record
-from claimcheck.verify.checks import Context, certainty, design, direction, numbers, population, scope
+from claimcheck.verify.checks import (
+    Context,
+    certainty,
+    comparison,
+    design,
+    direction,
+    numbers,
+    outcome,
+    population,
+    scope,
+)
 from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, expand, record_sentences, tokens
 
 #: The checks the default engine runs, in the order their findings are reported.
 CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
     scope.check,
+    outcome.check,
+    comparison.check,
     direction.check,
     numbers.check,
     population.check,

@@ -305,7 +305,7 @@ def _over_precise(claim: Quantity, evidence: Quantity) -> bool:
 
 def _near_words(text: str, q: Quantity) -> set[str]:
     """The content words within a few words of a figure (what the figure is a figure of)."""
-    at = text.find(q.text)
+    at = q.start if q.start >= 0 and text[q.start : q.start + 1].strip() else text.find(q.text)
     if at < 0:
         return set()
     before = _RAW_WORD.findall(text[max(0, at - 60) : at])[-6:]
@@ -372,11 +372,26 @@ class Qualifier:
     """What an effect figure is given for: a dose, the comparison arm, a time point (weeks)."""
 
     dose: float | None = None
+    dose_text: str = ""
     placebo: bool = False
     time: tuple[float, float] | None = None
 
 
-_PLACEBO = re.compile(r"\b(?:placebo|control group|controls)\b", re.I)
+#: A figure given for the comparison arm ("−3.1% with placebo", "in the placebo group"), not a
+#: comparison with it ("P<0.001 for all comparisons with placebo", "tesamorelin vs. placebo").
+_PLACEBO = re.compile(
+    r"(?<!compared )(?<!comparisons )(?<!comparison )(?<!vs\. )(?<!vs )(?<!versus )"
+    r"\b(?:(?:with|in the|on|for|receiving|given)\s+(?:the\s+)?placebo(?:\s+(?:group|arm))?|"
+    r"placebo\s+(?:group|arm|recipients)|control group)\b",
+    re.I,
+)
+#: A claim about the comparison arm itself ("participants given placebo lost ..."), not one that
+#: only names it ("tesamorelin or placebo", "relative to placebo").
+_CLAIM_PLACEBO = re.compile(
+    r"(?<!\bor )(?<!\band )(?<!\bto )(?<!\bthan )(?<!\bvs )(?<!versus )(?<!compared with )"
+    r"\b(?:(?:given|on|receiving|taking|took|in the|with)\s+(?:the\s+)?placebo|placebo\s+(?:group|arm|recipients))\b",
+    re.I,
+)
 _EFFECT_DURATION = re.compile(r"(?:up to|for up to|lasting|sustained for|persist\w* for|remained \w+ for)\s*$", re.I)
 
 
@@ -388,29 +403,34 @@ def qualifiers(text: str) -> dict[int, Qualifier]:
     the next figure ("−19.5% ... with 10-mg doses"), else the nearest one before it. A figure
     takes the time point nearest before it in the sentence ("52 weeks: -0.8 mmol/L")."""
     found = extract(text)
-    figures = [q for q in found if q.kind in _EFFECT_KINDS]
+    # A threshold ("a reduction of 5% or more") is what a figure counts, not a result of an arm.
+    figures = [q for q in found if q.kind in _EFFECT_KINDS and not q.bound]
     if not figures:
         return {}
-    markers: list[tuple[int, str, float]] = [(q.start, "dose", q.low) for q in found if q.kind == "dose"]
-    markers += [(m.start(), "placebo", 0.0) for m in _PLACEBO.finditer(text)]
+    markers: list[tuple[int, str, float, str]] = [
+        (q.start, "dose", q.low, q.describe()) for q in found if q.kind == "dose"
+    ]
+    markers += [(m.start(), "placebo", 0.0, "") for m in _PLACEBO.finditer(text)]
     markers.sort()
     times = sorted((q.start, q.low, q.high) for q in found if q.kind == "duration")
-    paired: dict[int, tuple[str, float]] = {}
+    paired: dict[int, tuple[str, float, str]] = {}
     if len(markers) == len(figures) > 1 and markers[0][0] > figures[0].start:
-        paired = {f.start: (m[1], m[2]) for f, m in zip(figures, markers, strict=True)}
+        paired = {f.start: (m[1], m[2], m[3]) for f, m in zip(figures, markers, strict=True)}
     else:
         starts = [f.start for f in figures] + [len(text)]
         for i, f in enumerate(figures):
             after = [m for m in markers if f.start < m[0] < min(starts[i + 1], f.start + 90)]
-            before = [m for m in markers if (starts[i - 1] if i else -1) < m[0] < f.start]
+            before = [m for m in markers if (starts[i - 1] if i else -1) < m[0] < f.start and m[1] == "dose"]
             chosen = after[0] if after else (before[-1] if before else None)
             if chosen:
-                paired[f.start] = (chosen[1], chosen[2])
+                paired[f.start] = (chosen[1], chosen[2], chosen[3])
     result = {}
     for f in figures:
-        kind, value = paired.get(f.start, ("", 0.0))
+        kind, value, shown = paired.get(f.start, ("", 0.0, ""))
         time = next(((lo, hi) for at, lo, hi in reversed(times) if at < f.start), None)
-        result[f.start] = Qualifier(dose=value if kind == "dose" else None, placebo=kind == "placebo", time=time)
+        result[f.start] = Qualifier(
+            dose=value if kind == "dose" else None, dose_text=shown, placebo=kind == "placebo", time=time
+        )
     return result
 
 
@@ -423,7 +443,7 @@ def claim_qualifier(text: str) -> tuple[tuple[float, ...], bool, tuple[tuple[flo
         for q in found
         if q.kind == "duration" and not _EFFECT_DURATION.search(text[max(0, q.start - 25) : q.start])
     )
-    return doses, _PLACEBO.search(text) is not None, times
+    return doses, _CLAIM_PLACEBO.search(text) is not None, times
 
 
 def _conflict(claim: tuple[tuple[float, ...], bool, tuple[tuple[float, float], ...]], q: Qualifier) -> str:
@@ -441,7 +461,9 @@ def _conflict(claim: tuple[tuple[float, ...], bool, tuple[tuple[float, float], .
 
 
 def _qualifier_of(sentence: Sentence, q: Quantity) -> Qualifier:
-    return qualifiers(sentence.text).get(q.start, Qualifier()) if q.kind in _EFFECT_KINDS else Qualifier()
+    if q.kind not in _EFFECT_KINDS or q.bound:
+        return Qualifier()
+    return qualifiers(sentence.text).get(q.start, Qualifier())
 
 
 def _describe_qualifier(q: Qualifier) -> str:
@@ -449,7 +471,7 @@ def _describe_qualifier(q: Qualifier) -> str:
     if q.placebo:
         parts.append("the placebo arm")
     if q.dose is not None:
-        parts.append(f"the {q.dose:g} dose")
+        parts.append(f"the {q.dose_text or format(q.dose, 'g')} dose")
     if q.time is not None:
         low, high = q.time
         parts.append(f"week {low:g}" if low == high else f"weeks {low:g}-{high:g}")
@@ -491,10 +513,27 @@ def check(ctx: Context) -> list[Finding]:
             candidates += [(s, e) for s, e in _with_kind("number", ctx.sentences)]
         # Figures near the same words as the claim's figure ("HbA1c by >2%", not "weight by >10%").
         near = _near_words(ctx.claim_text, q)
-        contextual = [(s, e) for s, e in candidates if near & _near_words(s.text, e)] or candidates
-        own = [(s, e) for s, e in contextual if not _conflict(wanted, _qualifier_of(s, e))]
-        other = [(s, e) for s, e in contextual if _conflict(wanted, _qualifier_of(s, e))]
-        supporting = [(s, e) for s, e in own if _supports(q, e) and _sign_ok(q, e)]
+        tier1 = [(s, e) for s, e in candidates if near & _near_words(s.text, e)]
+        # In a sentence listing one measure by arm or dose ("−15.0% with 5 mg, −19.5% with 10 mg
+        # ... and −3.1% with placebo") the measure is named once: every listed figure is of it.
+        listed = {s for s, _ in tier1}
+        tier2 = [
+            (s, e)
+            for s, e in candidates
+            if s in listed and (s, e) not in tier1 and not e.bound and _qualifier_of(s, e) != Qualifier()
+        ]
+        contextual = tier1 + tier2 or candidates
+        # A threshold in the claim ("lost 5% or more") is not tied to an arm.
+        mine_only = not q.bound
+        own = [(s, e) for s, e in contextual if not (mine_only and _conflict(wanted, _qualifier_of(s, e)))]
+        other = [(s, e) for s, e in contextual if mine_only and _conflict(wanted, _qualifier_of(s, e))]
+        # A change in the claim ("reduced by more than 25%") is backed by a change, not by a share
+        # of participants that happens to be larger, unless the figure sits by the same words.
+        supporting = [
+            (s, e)
+            for s, e in own
+            if _supports(q, e) and _sign_ok(q, e) and (not q.sign or e.sign or (s, e) in tier1)
+        ]
         exact = [pair for pair in supporting if not _over_precise(q, pair[1])]
         if exact or (not supporting and _endpoints_reported(q, [e for _, e in own])):
             continue
@@ -531,7 +570,8 @@ def check(ctx: Context) -> list[Finding]:
             sentence, e = elsewhere[0]
             conflict = _conflict(wanted, _qualifier_of(sentence, e))
             given_for = _describe_qualifier(_qualifier_of(sentence, e))
-            mine = [(s, x) for s, x in own if _sign_ok(q, x) and x.sign]
+            # The claim's own arm in the same list of figures (the same measure).
+            mine = [(s, x) for s, x in own if s == sentence and _sign_ok(q, x) and not x.bound]
             if conflict == "arm":
                 shown = [sentence] + [s for s, _ in mine[:1] if s != sentence]
                 findings.append(
@@ -546,7 +586,11 @@ def check(ctx: Context) -> list[Finding]:
                     )
                 )
                 continue
-            larger = [(s, x) for s, x in mine if q.bound != "<" and q.high > x.high + _slack(x, q.bound == "~")]
+            larger = [
+                (s, x)
+                for s, x in mine
+                if conflict == "dose" and q.bound != "<" and q.high > x.high + _slack(x, q.bound == "~")
+            ]
             if larger:
                 s_own, x = max(larger, key=lambda pair: pair[1].high)
                 findings.append(
@@ -586,8 +630,14 @@ def check(ctx: Context) -> list[Finding]:
         largest = max(related, key=lambda pair: math.inf if pair[1].bound == ">" else pair[1].high)
         # Only an effect can be larger than reported, and only against a reported effect (a
         # change, not an eligibility threshold); a duration only when it is how long an effect lasts.
-        effect = (q.kind in _EFFECT_KINDS and (largest[1].sign or not q.sign)) or q.kind == "duration"
-        if effect and q.bound != "<" and q.high > largest[1].high + _slack(largest[1], q.bound == "~"):
+        lasting = q.kind == "duration" and _EFFECT_DURATION.search(claim_text[max(0, q.start - 25) : q.start])
+        effect = (q.kind in _EFFECT_KINDS and (largest[1].sign or not q.sign)) or bool(lasting)
+        if (
+            effect
+            and q.bound != "<"
+            and largest[1].bound != ">"
+            and q.high > largest[1].high + _slack(largest[1], q.bound == "~")
+        ):
             findings.append(
                 rules.finding(
                     "C010",
