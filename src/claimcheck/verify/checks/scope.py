@@ -158,7 +158,7 @@ def _initialisms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _subject_present(subject: str, text: str) -> bool:
+def subject_present(subject: str, text: str) -> bool:
     if _present(_subject_variants(subject), text):
         return True
     if re.fullmatch(r"[A-Z]{2,6}", subject) and subject.lower() in _initialisms(text):
@@ -192,7 +192,7 @@ def check(ctx: Context) -> list[Finding]:
                 evidence=ctx.quote(list(ctx.sentences[:1])),
             )
         ]
-    missing_subjects = [s for s in subjects if not _subject_present(s, text)]
+    missing_subjects = [s for s in subjects if not subject_present(s, text)]
     missing_outcomes = [o for o in outcomes if not _present(OUTCOMES[o], text)]
     note = ctx.incomplete_note.replace("the figure", "it")
     # The `subject` field holds what the claim is about (words the published text lost).
