@@ -217,6 +217,20 @@ def _about(subjects: list[str]):
     return test
 
 
+_AGENT = re.compile(
+    r"\b([a-z]+(?:glutide|zepatide|morelin|relin|statin|lintide|formin|gliflozin|mab|tatin)|[a-z]+tide)\b", re.I
+)
+
+
+def _agent(ctx: Context) -> list[str]:
+    """The agent the claim speaks of: the first drug or named entity in it ("ipamorelin", not the
+    "GHRP-6" it is compared with)."""
+    text = ctx.claim_text
+    found = [(m.start(), m.group(1)) for m in _AGENT.finditer(text)]
+    found += [(text.find(e), e) for e in claim_entities(ctx)[0] if text.find(e) >= 0]
+    return [min(found)[1]] if found else []
+
+
 def check(ctx: Context) -> list[Finding]:
     claim = ctx.claim_text
     claim_words = {w for w in tokens(claim) if not w[0].isdigit()} - _GENERIC
@@ -240,7 +254,7 @@ def check(ctx: Context) -> list[Finding]:
     if not relevant:
         return []
     findings_about = [s for s in relevant if s.label.upper() not in _BACKGROUND]
-    about = _about(claim_entities(ctx)[0])
+    about = _about(_agent(ctx))
     if any(about(s) for s in findings_about):
         findings_about = [s for s in findings_about if about(s)] + [s for s in findings_about if not about(s)]
     claim_dirs = _directions(claim)
@@ -332,10 +346,11 @@ def check(ctx: Context) -> list[Finding]:
                 )
             ]
     # An antonym in the sentence the claim rests on ("mild" where the evidence says "severe").
-    antonym = _antonym(claim, relevant[0].text, claim_words)
-    if antonym:
-        return [rules.finding(
-            "C012",
-            f"the claim says '{antonym[0]}', the evidence says '{antonym[1]}'",
-            reference=ctx.key, evidence=ctx.quote(relevant[:1]))]
+    for sentence in relevant[:2]:
+        antonym = _antonym(claim, sentence.text, claim_words)
+        if antonym:
+            return [rules.finding(
+                "C012",
+                f"the claim says '{antonym[0]}', the evidence says '{antonym[1]}'",
+                reference=ctx.key, evidence=ctx.quote([sentence]))]
     return []

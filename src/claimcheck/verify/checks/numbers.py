@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from claimcheck import rules
@@ -508,6 +508,9 @@ def check(ctx: Context) -> list[Finding]:
             # it needs only to be a period the study reports.
             if any(_supports(q, e) or _endpoints_reported(q, [e]) for _, e in _with_kind("duration", ctx.sentences)):
                 continue
+        if q.kind == "duration" and q.bound == "<":
+            # "for up to 90 days" is how long an effect lasted, not an upper bound.
+            q = replace(q, bound="")
         candidates = _with_kind(q.kind, ctx.sentences)
         if q.kind == "count":
             candidates += [(s, e) for s, e in _with_kind("number", ctx.sentences)]
@@ -635,7 +638,7 @@ def check(ctx: Context) -> list[Finding]:
         if (
             effect
             and q.bound != "<"
-            and largest[1].bound != ">"
+            and (largest[1].bound != ">" or q.bound == ">")
             and q.high > largest[1].high + _slack(largest[1], q.bound == "~")
         ):
             findings.append(

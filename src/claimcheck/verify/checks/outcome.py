@@ -46,7 +46,10 @@ _GENERIC = {
         "much more less alone own endogenous natural"
     ).split()
 }
-_SYNONYMS = {"sugar": "glucose", "attack": "infarction", "heart": "myocardial"}
+#: Words a paper may use for a claim's word ("sc adipose tissue", "myocardial infarction").
+_ALIASES = {"subcutan": ("sc",), "attack": ("infarction",), "heart": ("myocardial", "cardiac"), "sugar": ("glucose",)}
+#: Sections that state the question, not what was found.
+_BACKGROUND = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "IMPORTANCE", "RATIONALE"})
 
 
 def _norm(text: str) -> str:
@@ -81,12 +84,18 @@ def _present(word: str, vocabulary: frozenset[str]) -> bool:
     return len(word) >= 5 and any(v.startswith(head) for v in vocabulary)
 
 
+def _known(word: str, vocabulary: frozenset[str]) -> bool:
+    return _present(word, vocabulary) or any(
+        alias in vocabulary for stem_, aliases in _ALIASES.items() if word.startswith(stem_) for alias in aliases
+    )
+
+
 def check(ctx: Context) -> list[Finding]:
     claim = ctx.claim_text
     if not EFFECT_VERB.search(claim):
         return []
     subject = {w for w in tokens(_norm(ctx.claim.subject))} if ctx.claim.subject else set()
-    vocabularies = [_sentence_words(s.text) for s in ctx.sentences]
+    vocabularies = [_sentence_words(s.text) for s in ctx.sentences if s.label.upper() not in _BACKGROUND]
     vocabularies += [_sentence_words(term) for term in ctx.record.mesh_terms]
     everywhere = frozenset().union(*vocabularies) if vocabularies else frozenset()
     findings: list[Finding] = []
@@ -94,10 +103,9 @@ def check(ctx: Context) -> list[Finding]:
         words = tuple(w for w in words if w not in subject)
         if not words:
             continue
-        options = [tuple(_SYNONYMS.get(w, w) if not _present(w, everywhere) else w for w in words)]
-        if any(all(_present(w, v) for w in option) for option in options for v in vocabularies):
+        if any(all(_known(w, v) for w in words) for v in vocabularies):
             continue
-        missing = [w for w in words if not _present(w, everywhere)]
+        missing = [w for w in words if not _known(w, everywhere)]
         if not missing and len(words) < 2:
             continue
         note = ctx.incomplete_note.replace("the figure", "it")

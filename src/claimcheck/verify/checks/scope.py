@@ -180,7 +180,9 @@ def _subject_variants(subject: str) -> tuple[str, ...]:
 
 
 def check(ctx: Context) -> list[Finding]:
-    text = (ctx.record_text + " " + " ".join(ctx.record.mesh_terms)).lower()
+    # A group author ("for the SURMOUNT-1 Investigators") names the trial the paper reports.
+    groups = " ".join(p.literal for p in ctx.record.authors if p.literal)
+    text = (ctx.record_text + " " + " ".join(ctx.record.mesh_terms) + " " + groups).lower()
     subjects, outcomes = claim_entities(ctx)
     if not ctx.top:
         return [
