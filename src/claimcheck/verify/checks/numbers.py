@@ -177,6 +177,7 @@ _DOWN_WORD = re.compile(
 )
 _UP_WORD = re.compile(r"\b(?:increas\w*|rais\w*|rose|ris(?:e|es|ing)|gain\w*|elevat\w*|grew|boost\w*)\b", re.I)
 _SIGN_WINDOW = 70
+_AGE = re.compile(r"\b(?:over|aged|age|older than|younger than|under)\s*$", re.I)
 
 
 def _direction_before(text: str, at: int) -> int:
@@ -492,6 +493,8 @@ def check(ctx: Context) -> list[Finding]:
     wanted = claim_qualifier(claim_text)
     for q in claim_quantities:
         if q.kind == "number":
+            if _AGE.search(claim_text[max(0, q.start - 12) : q.start]):
+                continue  # an age names a population: the population check reads it
             if not _plain_number_reported(q.low, ctx.record_text):
                 findings.append(
                     rules.finding(
