@@ -212,7 +212,10 @@ def _about(subjects: list[str]):
 
     def test(sentence: Sentence) -> bool:
         text = sentence.text.lower()
-        return not subjects or any(subject_present(x, text) for x in subjects)
+        if not subjects or any(subject_present(x, text) for x in subjects):
+            return True
+        # A sentence that names no agent ("These included decreased ...") continues the last one.
+        return not (_AGENT.search(sentence.text) or _OTHER_AGENT.search(sentence.text))
 
     return test
 
@@ -220,6 +223,9 @@ def _about(subjects: list[str]):
 _AGENT = re.compile(
     r"\b([a-z]+(?:glutide|zepatide|morelin|relin|statin|lintide|formin|gliflozin|mab|tatin)|[a-z]+tide)\b", re.I
 )
+
+
+_OTHER_AGENT = re.compile(r"\b[A-Z]{2,}[A-Z0-9]*-\d+\b")
 
 
 def _agent(ctx: Context) -> list[str]:
@@ -275,6 +281,16 @@ def check(ctx: Context) -> list[Finding]:
     if not claim_null and claim_dirs:
         claim_object = set().union(*(words for _, words in claim_dirs))
         nulls = [(s, m) for s in findings_about if (m := _null_about(s.text, claim_object))]
+        if not nulls and len(claim_object) >= 3:
+            # A null result about most of the claim's outcome, wherever the retriever ranked it
+            # ("No significant changes ... in abdominal sc adipose tissue").
+            nulls = [
+                (s, m)
+                for s in ctx.sentences
+                if s.label.upper() not in _BACKGROUND
+                and (m := _null_about(s.text, claim_object))
+                and len(claim_object & _governed(s.text, m)) >= 3
+            ]
         if nulls:
             sentence, null = nulls[0]
             weight = len(claim_object & _governed(sentence.text, null))
