@@ -37,6 +37,7 @@ from claimcheck.verify.checks import (
     population,
     scope,
 )
+from claimcheck.verify.explain import explain
 from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, expand, record_sentences, tokens
 
 #: The checks the default engine runs, in the order their findings are reported.
@@ -112,6 +113,8 @@ class Assessment:
     score: float
     #: Share of the claim's content words found in the quoted sentences (0-1).
     coverage: float = 0.0
+    #: The element that decides the verdict, in one line (verify/explain.py).
+    reason: str = ""
 
 
 def verdict_of(findings: Sequence[Finding]) -> ClaimVerdict:
@@ -143,7 +146,9 @@ class Engine:
         claim_words = set(tokens(ctx.claim_text))
         quoted = set().union(*(tokens(expand(s.text)) for s in ctx.top)) if ctx.top else set()
         coverage = len(claim_words & quoted) / len(claim_words) if claim_words else 0.0
-        return Assessment(key, verdict_of(findings), tuple(findings), ctx.quote(), score, coverage)
+        verdict = verdict_of(findings)
+        reason, quoted = explain(ctx, verdict, findings, CODE_VERDICT)
+        return Assessment(key, verdict, tuple(findings), quoted, score, coverage, reason)
 
     def _model_findings(self, ctx: Context) -> list[Finding]:
         assert self.judge is not None

@@ -183,7 +183,8 @@ _AGE = re.compile(r"\b(?:over|aged|age|older than|younger than|under)\s*$", re.I
 def _direction_before(text: str, at: int) -> int:
     """The sign the nearest direction word before a figure gives it ("decreased by 15.2%")."""
     window = text[max(0, at - _SIGN_WINDOW) : at]
-    window = re.split(r"[;:]|\bvs\.?|\bversus\b|\bcompared with\b", window)[-1]
+    # Only words since the previous figure count ("a reduction of 5% or more was 85%": 85% is a share).
+    window = re.split(r"[;:]|\bvs\.?|\bversus\b|\bcompared with\b|\d\s*(?:%|percent\b)", window)[-1]
     best, sign = -1, 0
     for pattern, value in ((_DOWN_WORD, -1), (_UP_WORD, 1)):
         for match in pattern.finditer(window):
@@ -479,6 +480,11 @@ def _describe_qualifier(q: Qualifier) -> str:
     return " at ".join(parts) or "another group"
 
 
+def backs(claim: Quantity, evidence: Quantity) -> bool:
+    """Whether an evidence figure gives the claim's figure (same size within rounding, same way)."""
+    return _supports(claim, evidence) and _sign_ok(claim, evidence) and (not claim.sign or bool(evidence.sign))
+
+
 def _sign_ok(claim: Quantity, evidence: Quantity) -> bool:
     return not claim.sign or not evidence.sign or claim.sign == evidence.sign
 
@@ -538,7 +544,7 @@ def check(ctx: Context) -> list[Finding]:
         supporting = [
             (s, e)
             for s, e in own
-            if _supports(q, e) and _sign_ok(q, e) and (not q.sign or e.sign or (s, e) in tier1)
+            if backs(q, e)
         ]
         exact = [pair for pair in supporting if not _over_precise(q, pair[1])]
         if exact or (not supporting and _endpoints_reported(q, [e for _, e in own])):
