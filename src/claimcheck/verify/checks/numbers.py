@@ -639,11 +639,12 @@ def check(ctx: Context) -> list[Finding]:
             continue
         related = [(s, e) for s, e in candidates if _shares_words(claim_words, s)] or candidates
         sentences = list(dict.fromkeys(s for s, _ in related))
-        largest = max(related, key=lambda pair: math.inf if pair[1].bound == ">" else pair[1].high)
         # Only an effect can be larger than reported, and only against a reported effect (a
         # change, not an eligibility threshold); a duration only when it is how long an effect lasts.
         lasting = q.kind == "duration" and _EFFECT_DURATION.search(claim_text[max(0, q.start - 25) : q.start])
-        effect = (q.kind in _EFFECT_KINDS and (largest[1].sign or not q.sign)) or bool(lasting)
+        effects = [(s, e) for s, e in related if e.sign or not q.sign] if q.kind in _EFFECT_KINDS else related
+        largest = max(effects or related, key=lambda pair: math.inf if pair[1].bound == ">" else pair[1].high)
+        effect = (q.kind in _EFFECT_KINDS and bool(effects)) or bool(lasting)
         if (
             effect
             and q.bound != "<"
