@@ -54,7 +54,9 @@ class Item:
 
 def load(path: Path = LABELLED) -> list[Item]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    items = [Item(c["id"], str(c["ref"]), c["claim"], c["label"], c.get("reason", "")) for c in data["claims"]]
+    items = [
+        Item(c["id"], str(c["ref"]), c["claim"], c["label"], c.get("reason", "")) for c in data["claims"]
+    ]
     bad = [i.id for i in items if i.label not in LABELS]
     if bad:
         raise SystemExit(f"{path}: unknown labels on {', '.join(bad)}")
@@ -118,7 +120,9 @@ class Figures:
         head = "| labelled \\ verdict | " + " | ".join(LABELS) + " |"
         rows = [head, "|---|" + "---:|" * len(LABELS)]
         for gold in LABELS:
-            rows.append(f"| {gold} | " + " | ".join(str(self.confusion.get((gold, p), 0)) for p in LABELS) + " |")
+            rows.append(
+                f"| {gold} | " + " | ".join(str(self.confusion.get((gold, p), 0)) for p in LABELS) + " |"
+            )
         return "\n".join(rows)
 
     def summary(self) -> str:
@@ -154,7 +158,9 @@ def part(items: Sequence[Item], name: str) -> list[Item]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--part", choices=("tuned", "held-aside", "all"), default="tuned")
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-claim errors")
     args = parser.parse_args(argv)

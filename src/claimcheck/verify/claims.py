@@ -63,16 +63,16 @@ def judge_claim(
     if not resolved:
         keys = ", ".join(r.entry.key for r in usable)
         findings.append(rules.finding("C003", f"the cited reference could not be resolved ({keys})"))
-        return ClaimResult(
-            claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), usable[0].entry.key, reason=findings[-1].message
-        )
+        basis, reason = usable[0].entry.key, findings[-1].message
+        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis, reason=reason)
     with_text = [r for r in resolved if r.record and r.record.abstract]
     if not with_text:
         keys = ", ".join(r.entry.key for r in resolved)
         basis = resolved[0].entry.key
         findings.append(rules.finding(
             "C003", f"the cited record has no abstract to judge the claim against ({keys})", reference=basis))
-        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis, reason=findings[-1].message)
+        reason = findings[-1].message
+        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis, reason=reason)
     engine = engine or default_engine()
     assessments = [engine.assess(claim, r.record, r.entry.key) for r in with_text if r.record]
     best = best_assessment(assessments)

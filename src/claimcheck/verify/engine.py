@@ -37,8 +37,8 @@ from claimcheck.verify.checks import (
     population,
     scope,
 )
-from claimcheck.verify.explain import explain
 from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, expand, record_sentences, tokens
+from claimcheck.verify.explain import explain
 
 #: The checks the default engine runs, in the order their findings are reported.
 CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (

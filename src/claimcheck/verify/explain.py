@@ -59,7 +59,8 @@ def entailing(ctx: Context, limit: int = 2) -> list[Sentence]:
         if q.kind not in ("percent", "fold", "level"):
             continue
         giving = next(
-            (s for s in ranked for e in numbers.extract(s.text) if e.kind == q.kind and numbers.backs(q, e)), None
+            (s for s in ranked for e in numbers.extract(s.text) if e.kind == q.kind and numbers.backs(q, e)),
+            None,
         )
         if giving is not None and giving not in chosen:
             chosen.insert(0, giving)
@@ -84,7 +85,9 @@ def _stated(ctx: Context, sentences: Sequence[Sentence]) -> list[str]:
             parts.append(f"the outcome ({phrase})")
     figures = [q.describe() for q in numbers.extract(ctx.claim_text) if q.kind not in ("number", "count")]
     if figures:
-        parts.append("the figure" + ("s " if len(figures) > 1 else " ") + ", ".join(f"'{f}'" for f in figures[:3]))
+        parts.append(
+            "the figure" + ("s " if len(figures) > 1 else " ") + ", ".join(f"'{f}'" for f in figures[:3])
+        )
     return parts
 
 

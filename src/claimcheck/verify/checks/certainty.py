@@ -63,7 +63,8 @@ def check(ctx: Context) -> list[Finding]:
             return [
                 rules.finding(
                     "C013",
-                    f"the claim says '{every.group(0)}', but the evidence speaks of '{some.group(0)}' cases only",
+                    f"the claim says '{every.group(0)}', but the evidence speaks of "
+                    f"'{some.group(0)}' cases only",
                     reference=ctx.key,
                     evidence=ctx.quote(evidence),
                 )

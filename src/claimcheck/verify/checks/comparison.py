@@ -29,7 +29,25 @@ _CUE = re.compile(
     r"head-to-head|superior|inferior|non-?inferior)\b",
     re.I,
 )
-_FILLER = {stem(w) for w in "the a an with any other all every those that drug drugs treatment treatments".split()}
+_FILLER = {
+    stem(w)
+    for w in [
+        "the",
+        "a",
+        "an",
+        "with",
+        "any",
+        "other",
+        "all",
+        "every",
+        "those",
+        "that",
+        "drug",
+        "drugs",
+        "treatment",
+        "treatments",
+    ]
+}
 
 
 def _comparator(other: str) -> tuple[str, tuple[str, ...]]:

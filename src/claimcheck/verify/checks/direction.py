@@ -13,8 +13,7 @@ import re
 from claimcheck import rules
 from claimcheck.model import Finding
 from claimcheck.verify.checks import Context
-from claimcheck.verify.checks.scope import claim_entities
-from claimcheck.verify.checks.scope import subject_present
+from claimcheck.verify.checks.scope import claim_entities, subject_present
 from claimcheck.verify.evidence import Sentence, stem, tokens
 
 #: Changes in amount only: "enhance", "promote" or "stimulate" say too little about which way a
@@ -131,7 +130,10 @@ def _antonym(claim: str, evidence: str, claim_words: set[str]) -> tuple[str, str
                 opposite in in_evidence
                 and word not in in_evidence
                 and opposite not in in_claim
-                and (_neighbours(claim, word) & _neighbours(evidence, opposite) or _predicates(claim, word, evidence, opposite))
+                and (
+                    _neighbours(claim, word) & _neighbours(evidence, opposite)
+                    or _predicates(claim, word, evidence, opposite)
+                )
             ):
                 return word, opposite
     return None
@@ -140,7 +142,8 @@ def _antonym(claim: str, evidence: str, claim_words: set[str]) -> tuple[str, str
 def _predicates(claim: str, word: str, evidence: str, opposite: str) -> bool:
     """Both words are predicated of the subject ("effects are severe" / "these are ... mild")."""
     return bool(
-        re.search(_PREDICATE + rf"\b{word}\b", claim, re.I) and re.search(_PREDICATE + rf"\b{opposite}\b", evidence, re.I)
+        re.search(_PREDICATE + rf"\b{word}\b", claim, re.I)
+        and re.search(_PREDICATE + rf"\b{opposite}\b", evidence, re.I)
     )
 
 
@@ -164,7 +167,8 @@ def _relevant(ctx: Context, claim_words: set[str]) -> list[Sentence]:
 
 #: Sections that state the question, not the finding ("... are not known").
 _BACKGROUND = frozenset(
-    {"BACKGROUND", "INTRODUCTION", "OBJECTIVE", "OBJECTIVES", "CONTEXT", "IMPORTANCE", "AIM", "AIMS", "PURPOSE"}
+    {"BACKGROUND", "INTRODUCTION", "OBJECTIVE", "OBJECTIVES", "CONTEXT", "IMPORTANCE", "AIM", "AIMS"}
+    | {"PURPOSE"}
 )
 _UNKNOWN = re.compile(r"\s*(?:known|clear|established|understood|studied)\b", re.I)
 #: "No serious adverse reactions were reported": an event the evidence says did not happen.
@@ -204,7 +208,8 @@ def _null_about(text: str, claim_object: set[str]) -> re.Match[str] | None:
 
 
 def _governed(text: str, match: re.Match[str]) -> set[str]:
-    return set(tokens(text[match.end() : match.end() + 60])) | set(tokens(text[max(0, match.start() - 40) : match.start()]))
+    after = tokens(text[match.end() : match.end() + 60])
+    return set(after) | set(tokens(text[max(0, match.start() - 40) : match.start()]))
 
 
 def _about(subjects: list[str]):
@@ -221,7 +226,8 @@ def _about(subjects: list[str]):
 
 
 _AGENT = re.compile(
-    r"\b([a-z]+(?:glutide|zepatide|morelin|relin|statin|lintide|formin|gliflozin|mab|tatin)|[a-z]+tide)\b", re.I
+    r"\b([a-z]+(?:glutide|zepatide|morelin|relin|statin|lintide|formin|gliflozin|mab|tatin)|[a-z]+tide)\b",
+    re.I,
 )
 
 

@@ -175,7 +175,9 @@ _DOWN_WORD = re.compile(
     r"diminish\w*|shrank|cut)\b",
     re.I,
 )
-_UP_WORD = re.compile(r"\b(?:increas\w*|rais\w*|rose|ris(?:e|es|ing)|gain\w*|elevat\w*|grew|boost\w*)\b", re.I)
+_UP_WORD = re.compile(
+    r"\b(?:increas\w*|rais\w*|rose|ris(?:e|es|ing)|gain\w*|elevat\w*|grew|boost\w*)\b", re.I
+)
 _SIGN_WINDOW = 70
 _AGE = re.compile(r"\b(?:over|aged|age|older than|younger than|under)\s*$", re.I)
 
@@ -200,7 +202,9 @@ def _extract(text: str) -> tuple[Quantity, ...]:
     text = _MIDDOT.sub(".", text)
     if "±" in text or "+/" in text:
         text = _SPREAD.sub(lambda m: " " * len(m.group(0)), text)
-    taken: list[tuple[int, int]] = [m.span() for m in _INTERVAL.finditer(text)] if "I" in text or "l," in text else []
+    taken: list[tuple[int, int]] = []
+    if "I" in text or "l," in text:
+        taken = [m.span() for m in _INTERVAL.finditer(text)]
     found: list[Quantity] = []
 
     def free(start: int, end: int) -> bool:
@@ -213,7 +217,8 @@ def _extract(text: str) -> tuple[Quantity, ...]:
                 continue
             # A number that is part of a name ("CJC-1295", "GLP-1") is no figure.
             lead = start + (1 if text[start] in "-−–" else 0)
-            if lead > 0 and (text[lead - 1].isalpha() or (text[lead - 1] == "-" and lead > 1 and text[lead - 2].isalpha())):
+            before = text[max(0, lead - 2) : lead]
+            if before[-1:].isalpha() or (before[-1:] == "-" and before[:1].isalpha()):
                 continue
             groups = match.groupdict()
             a = _value(groups["a"])
@@ -240,7 +245,8 @@ def _extract(text: str) -> tuple[Quantity, ...]:
             if kind in _EFFECT_KINDS:
                 raw = groups["a"].lstrip()
                 sign = -1 if raw[:1] in "-−–" else _direction_before(text, match.start())
-            found.append(Quantity(kind, low, high, bound, match.group(0).strip(), decimals, unit, sign, start))
+            shown = match.group(0).strip()
+            found.append(Quantity(kind, low, high, bound, shown, decimals, unit, sign, start))
             taken.append((match.start(), match.end()))
     names = [(m.start(), m.end()) for m in _NAME_NUMBER.finditer(text)]
     for match in _PLAIN.finditer(text):
@@ -391,10 +397,13 @@ _PLACEBO = re.compile(
 #: only names it ("tesamorelin or placebo", "relative to placebo").
 _CLAIM_PLACEBO = re.compile(
     r"(?<!\bor )(?<!\band )(?<!\bto )(?<!\bthan )(?<!\bvs )(?<!versus )(?<!compared with )"
-    r"\b(?:(?:given|on|receiving|taking|took|in the|with)\s+(?:the\s+)?placebo|placebo\s+(?:group|arm|recipients))\b",
+    r"\b(?:(?:given|on|receiving|taking|took|in the|with)\s+(?:the\s+)?placebo|"
+    r"placebo\s+(?:group|arm|recipients))\b",
     re.I,
 )
-_EFFECT_DURATION = re.compile(r"(?:up to|for up to|lasting|sustained for|persist\w* for|remained \w+ for)\s*$", re.I)
+_EFFECT_DURATION = re.compile(
+    r"(?:up to|for up to|lasting|sustained for|persist\w* for|remained \w+ for)\s*$", re.I
+)
 
 
 @lru_cache(maxsize=16384)
@@ -482,7 +491,8 @@ def _describe_qualifier(q: Qualifier) -> str:
 
 def backs(claim: Quantity, evidence: Quantity) -> bool:
     """Whether an evidence figure gives the claim's figure (same size within rounding, same way)."""
-    return _supports(claim, evidence) and _sign_ok(claim, evidence) and (not claim.sign or bool(evidence.sign))
+    signed = not claim.sign or bool(evidence.sign)
+    return _supports(claim, evidence) and _sign_ok(claim, evidence) and signed
 
 
 def _sign_ok(claim: Quantity, evidence: Quantity) -> bool:
@@ -512,11 +522,15 @@ def check(ctx: Context) -> list[Finding]:
                     )
                 )
             continue
-        if q.kind == "duration" and not _EFFECT_DURATION.search(claim_text[max(0, q.start - 25) : q.start]):
-            # A time point or treatment period qualifies the claim's effect figures; on its own
-            # it needs only to be a period the study reports.
-            if any(_supports(q, e) or _endpoints_reported(q, [e]) for _, e in _with_kind("duration", ctx.sentences)):
-                continue
+        periods = _with_kind("duration", ctx.sentences) if q.kind == "duration" else []
+        # A time point or treatment period qualifies the claim's effect figures; on its own it
+        # needs only to be a period the study reports.
+        if (
+            q.kind == "duration"
+            and not _EFFECT_DURATION.search(claim_text[max(0, q.start - 25) : q.start])
+            and any(_supports(q, e) or _endpoints_reported(q, [e]) for _, e in periods)
+        ):
+            continue
         if q.kind == "duration" and q.bound == "<":
             # "for up to 90 days" is how long an effect lasted, not an upper bound.
             q = replace(q, bound="")
@@ -618,8 +632,8 @@ def check(ctx: Context) -> list[Finding]:
             findings.append(
                 rules.finding(
                     "C031",
-                    f"the claim's {what} '{q.describe()}' is reported for {given_for}, not for the {conflict} "
-                    f"the claim names",
+                    f"the claim's {what} '{q.describe()}' is reported for {given_for}, not for the "
+                    f"{conflict} the claim names",
                     reference=ctx.key,
                     evidence=ctx.quote([sentence]),
                 )

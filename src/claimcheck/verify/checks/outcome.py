@@ -15,11 +15,11 @@ from functools import lru_cache
 
 from claimcheck import rules
 from claimcheck.model import Finding
-from claimcheck.verify.checks import Context
+from claimcheck.verify.checks import Context, scope
 from claimcheck.verify.evidence import expand, stem, tokens
 
 EFFECT_VERB = re.compile(
-    r"\b(prevent(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|es|ed|ing)|"
+    r"(?<!-)\b(prevent(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|es|ed|ing)|"
     r"increas(?:e|es|ed|ing)|improv(?:e|es|ed|ing)|revers(?:e|es|ed|ing)|cur(?:e|es|ed|ing)|"
     r"protect(?:s|ed|ing)? against|rais(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|promot(?:e|es|ed|ing)|"
     r"boost(?:s|ed|ing)?|normali[sz](?:e|es|ed|ing)|restor(?:e|es|ed|ing)|lessen(?:s|ed|ing)?|"
@@ -37,17 +37,111 @@ _OBJECT_END = re.compile(
 #: Words of an object that say how, how much or which way, not what.
 _GENERIC = {
     stem(w)
-    for w in (
-        "the a an its their his her these those this that risk risks rate rates level levels "
-        "incidence number amount degree overall significant significantly substantial substantially "
-        "marked markedly mean lower higher greater reduced increased reduction reductions increase "
-        "increases decrease loss gain change changes improvement effects effect outcome outcomes "
-        "symptoms markers marker no any all both whole total plasma serum blood directly "
-        "much more less alone own endogenous natural"
-    ).split()
+    for w in [
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "these",
+        "those",
+        "this",
+        "that",
+        "risk",
+        "risks",
+        "rate",
+        "rates",
+        "level",
+        "levels",
+        "incidence",
+        "number",
+        "amount",
+        "degree",
+        "overall",
+        "significant",
+        "significantly",
+        "substantial",
+        "substantially",
+        "marked",
+        "markedly",
+        "mean",
+        "lower",
+        "higher",
+        "greater",
+        "reduced",
+        "increased",
+        "reduction",
+        "reductions",
+        "increase",
+        "increases",
+        "decrease",
+        "loss",
+        "gain",
+        "change",
+        "changes",
+        "improvement",
+        "effects",
+        "effect",
+        "outcome",
+        "outcomes",
+        "symptoms",
+        "markers",
+        "marker",
+        "no",
+        "any",
+        "all",
+        "both",
+        "whole",
+        "total",
+        "plasma",
+        "serum",
+        "blood",
+        "directly",
+        "much",
+        "more",
+        "less",
+        "alone",
+        "own",
+        "endogenous",
+        "natural",
+        "pathology",
+        "dysfunction",
+        "health",
+        "function",
+        "profile",
+        "parameters",
+        "status",
+        "mass",
+        "volume",
+        "content",
+        "accumulation",
+        "deposition",
+        "size",
+        "area",
+        "burden",
+        "overall",
+        "strong",
+        "clean",
+        "powerful",
+        "potent",
+        "steady",
+    ]
 }
 #: Words a paper may use for a claim's word ("sc adipose tissue", "myocardial infarction").
-_ALIASES = {"subcutan": ("sc",), "attack": ("infarction",), "heart": ("myocardial", "cardiac"), "sugar": ("glucose",)}
+_ALIASES = {
+    "subcutan": ("sc",),
+    "attack": ("infarction",),
+    "heart": ("myocardial", "cardiac"),
+    "sugar": ("glucose",),
+    "hepat": ("liver",),
+    "liver": ("hepat",),
+}
+#: After the object: a verb means the phrase was the subject of a clause ("restoring X can resolve Y").
+_CLAUSE_VERB = re.compile(
+    r"\s*(?:can|may|could|will|would|might|is|are|was|were|has|have|leads?|results?)\b", re.I
+)
 #: Sections that state the question, not what was found.
 _BACKGROUND = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "IMPORTANCE", "RATIONALE"})
 
@@ -69,6 +163,8 @@ def outcomes(claim: str) -> list[tuple[str, tuple[str, ...]]]:
         rest = claim[match.end() : match.end() + 80]
         end = _OBJECT_END.search(rest)
         phrase = rest[: end.start()] if end else rest
+        if _CLAUSE_VERB.match(rest, len(phrase)) or (end is None and len(rest) >= 80):
+            continue
         words = tuple(
             w for w in tokens(_norm(phrase)) if not w[0].isdigit() and w not in _GENERIC and len(w) > 2
         )[:4]
@@ -86,7 +182,19 @@ def _present(word: str, vocabulary: frozenset[str]) -> bool:
 
 def _known(word: str, vocabulary: frozenset[str]) -> bool:
     return _present(word, vocabulary) or any(
-        alias in vocabulary for stem_, aliases in _ALIASES.items() if word.startswith(stem_) for alias in aliases
+        any(v.startswith(alias) for v in vocabulary)
+        for stem_, aliases in _ALIASES.items()
+        if word.startswith(stem_)
+        for alias in aliases
+    )
+
+
+def _known_outcome(phrase: str, record_text: str) -> bool:
+    """An outcome the scope check knows by several names ("glucose uptake" ~ "glucose absorption")."""
+    text = record_text.lower()
+    return any(
+        re.search(pattern, phrase, re.I) and scope.present(scope.OUTCOMES[name], text)
+        for name, pattern in scope.CLAIM_OUTCOME.items()
     )
 
 
@@ -98,15 +206,18 @@ def check(ctx: Context) -> list[Finding]:
     vocabularies = [_sentence_words(s.text) for s in ctx.sentences if s.label.upper() not in _BACKGROUND]
     vocabularies += [_sentence_words(term) for term in ctx.record.mesh_terms]
     everywhere = frozenset().union(*vocabularies) if vocabularies else frozenset()
+    reported = " ".join(s.text for s in ctx.sentences if s.label.upper() not in _BACKGROUND)
     findings: list[Finding] = []
     for phrase, words in outcomes(claim):
         words = tuple(w for w in words if w not in subject)
         if not words:
             continue
-        if any(all(_known(w, v) for w in words) for v in vocabularies):
+        if any(all(_known(w, v) for w in words) for v in vocabularies) or _known_outcome(phrase, reported):
             continue
         missing = [w for w in words if not _known(w, everywhere)]
-        if not missing and len(words) < 2:
+        # Modifiers vary ("pathogenic visceral fat"): with three words or more, only a missing
+        # head word (the last) says the outcome is absent; two words must occur together.
+        if (not missing and len(words) != 2) or (len(words) >= 3 and words[-1] not in missing):
             continue
         note = ctx.incomplete_note.replace("the figure", "it")
         how = "never mentions it" if missing else "never mentions its words together"

@@ -78,7 +78,9 @@ STUDY_PEOPLE = re.compile(
 
 #: MeSH headings that say who or what was studied (PubMed, Europe PMC records).
 _MESH_CELL = frozenset({"in vitro techniques", "cell line", "cells, cultured", "cell line, tumor"})
-_CLINICAL_TYPES = re.compile(r"clinical trial|randomi[sz]ed controlled trial|observational study|cohort", re.I)
+_CLINICAL_TYPES = re.compile(
+    r"clinical trial|randomi[sz]ed controlled trial|observational study|cohort", re.I
+)
 
 
 def mesh_kind(mesh_terms: tuple[str, ...], publication_types: tuple[str, ...]) -> str:
@@ -104,7 +106,8 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         "child|adolescent|infant",
     ),
     "older adults": (
-        r"\b(?:elderly|older (?:adults|people|patients|persons)|(?:over|aged) (?:6[5-9]|[7-9]\d)\b(?!\s*(?:weeks?|wks?|days?|months?|mg|kg|%|percent)))",
+        r"\b(?:elderly|older (?:adults|people|patients|persons)|"
+        r"(?:over|aged) (?:6[5-9]|[7-9]\d)\b(?!\s*(?:weeks?|wks?|days?|months?|mg|kg|%|percent)))",
         r"\b(?:elderly|older|aged (?:6[5-9]|[7-9]\d)|geriatric|ages? (?:\d+)\s*(?:-|–|to)\s*(?:[7-9]\d))",
         "aged",
     ),
@@ -121,12 +124,15 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     ),
 }
 _GROUP_PATTERNS = tuple(
-    (group, re.compile(claim, re.I), re.compile(record, re.I), mesh) for group, (claim, record, mesh) in GROUPS.items()
+    (group, re.compile(claim, re.I), re.compile(record, re.I), mesh)
+    for group, (claim, record, mesh) in GROUPS.items()
 )
 _EXCLUDED = re.compile(r"\b(?:excluding|excluded|without|non-?diabetic)\s+(?:\w+\s+){0,2}?diabet", re.I)
 #: Who the study did include, quoted when a claim names another group.
 _STUDIED = re.compile(
-    r"\b(?:healthy|adults?|men|women|participants|patients|subjects|aged|ages?|yr|years or older|excluding)\b", re.I
+    r"\b(?:healthy|adults?|men|women|participants|patients|subjects|aged|ages?|yr|years or older|"
+    r"excluding)\b",
+    re.I,
 )
 
 

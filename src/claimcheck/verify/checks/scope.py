@@ -55,7 +55,7 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "blood glucose": ("glucose", "glycemic", "glycaemic", "blood sugar"),
     "cardiovascular outcomes": ("cardiovascular", "cardio-protective", "cardioprotective"),
 }
-_CLAIM_OUTCOME = {
+CLAIM_OUTCOME = {
     "visceral fat": r"\bvisceral|\bVAT\b",
     "HbA1c": r"HbA1c|A1c|glycated|glycosylated",
     "insulin sensitivity": r"insulin sensitivity|insulin resistance",
@@ -118,7 +118,7 @@ _NOT_ENTITIES = {
 }
 
 
-def _present(variants: tuple[str, ...], text: str) -> bool:
+def present(variants: tuple[str, ...], text: str) -> bool:
     return any(re.search(rf"(?<![a-z0-9]){re.escape(variant.lower())}", text) for variant in variants)
 
 
@@ -127,7 +127,7 @@ def claim_entities(ctx: Context) -> tuple[list[str], list[str]]:
     subjects: list[str] = []
     for part in re.split(r"[;,()]", ctx.claim.subject):
         part = part.strip()
-        if part and not any(re.search(p, part, re.I) for p in _CLAIM_OUTCOME.values()):
+        if part and not any(re.search(p, part, re.I) for p in CLAIM_OUTCOME.values()):
             subjects.append(part)
     for match in _DRUG.finditer(ctx.claim.text):
         word = match.group(1)
@@ -135,7 +135,7 @@ def claim_entities(ctx: Context) -> tuple[list[str], list[str]]:
             continue
         if word.lower() not in {s.lower() for s in subjects}:
             subjects.append(word)
-    outcomes = [name for name, pattern in _CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim_text, re.I)]
+    outcomes = [name for name, pattern in CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim_text, re.I)]
     if "lipid profile" in outcomes and "triglycerides" in outcomes:
         outcomes.remove("lipid profile")
     if "blood glucose" in outcomes and {"HbA1c", "glucose uptake"} & set(outcomes):
@@ -159,13 +159,13 @@ def _initialisms(text: str) -> frozenset[str]:
 
 
 def subject_present(subject: str, text: str) -> bool:
-    if _present(_subject_variants(subject), text):
+    if present(_subject_variants(subject), text):
         return True
     if re.fullmatch(r"[A-Z]{2,6}", subject) and subject.lower() in _initialisms(text):
         return True
     # Every content word of a multi-word subject, each in any form ("GLP-1 agonists" ~ "GLP-1R agonist").
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]+", subject.lower()) if len(w) > 2]
-    return len(words) > 1 and all(_present((w.rstrip("s")[: max(4, len(w) - 3)],), text) for w in words)
+    return len(words) > 1 and all(present((w.rstrip("s")[: max(4, len(w) - 3)],), text) for w in words)
 
 
 def _subject_variants(subject: str) -> tuple[str, ...]:
@@ -195,10 +195,10 @@ def check(ctx: Context) -> list[Finding]:
             )
         ]
     missing_subjects = [s for s in subjects if not subject_present(s, text)]
-    missing_outcomes = [o for o in outcomes if not _present(OUTCOMES[o], text)]
+    missing_outcomes = [o for o in outcomes if not present(OUTCOMES[o], text)]
     note = ctx.incomplete_note.replace("the figure", "it")
     # The `subject` field holds what the claim is about (words the published text lost).
-    key_outcomes = [o for o, pattern in _CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim.subject, re.I)]
+    key_outcomes = [o for o, pattern in CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim.subject, re.I)]
     key_missing = bool(key_outcomes) and all(o in missing_outcomes for o in key_outcomes)
     if (
         key_missing
