@@ -24,6 +24,7 @@ COLUMNS = [
     "population",
     "key figure",
     "verdict",
+    "why",
     "reasons",
     "evidence",
     "claim text",
@@ -64,8 +65,14 @@ def _rows(claim: ClaimResult, references: dict[str, ReferenceResult]) -> list[di
             "reference": key,
             "study": _study(references.get(key)),
             "verdict": claim.verdict.value,
+            "why": claim.reason if key in (claim.basis, "") or len(refs) == 1 else "",
             "reasons": "; ".join(_reason(f) for f in about),
-            "evidence": " | ".join(s for f in about for s in f.evidence),
+            # The sentences the verdict rests on (a supported claim: those that state it).
+            "evidence": " | ".join(
+                dict.fromkeys(
+                    [*(claim.evidence if key == claim.basis else ()), *(s for f in about for s in f.evidence)]
+                )
+            ),
             "claim text": claim.claim.text,
             "file": claim.claim.file,
             "line": claim.claim.line,
