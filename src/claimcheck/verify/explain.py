@@ -38,9 +38,9 @@ ELEMENT: dict[str, str] = {
 }
 
 
-def entailing(ctx: Context, limit: int = 2) -> list[Sentence]:
-    """The sentences that state the claim: the one covering most of its words, and a second one
-    when it adds words the first lacks (a figure given in the next sentence)."""
+def entailing(ctx: Context, limit: int = 3) -> list[Sentence]:
+    """The sentences that state the claim: the sentence giving each of its figures, the one
+    covering most of its words, and then sentences adding words the others lack (up to three)."""
     claim = {w for w in tokens(expand(ctx.claim_text))}
     if not claim:
         return list(ctx.top[:1])
@@ -70,7 +70,7 @@ def entailing(ctx: Context, limit: int = 2) -> list[Sentence]:
         if len(chosen) >= limit:
             break
         extra = covered(sentence) - have
-        if len(extra) >= 2:
+        if extra:
             chosen.append(sentence)
             have |= extra
     return chosen
