@@ -1,9 +1,10 @@
 """The evidence table (CSV, or Excel when openpyxl is installed): one row per claim and cited reference.
 
 Columns: claim, reference, study (the cited record: first author, year, journal), verdict, why
-(the element that decides the verdict), reasons, evidence, claim text, file and line. Design, population and key figure columns are
-filled from claim findings whose `field` names them (the record's value); a study column that
-would be empty in every row is left out rather than shipped blank.
+(the element that decides the verdict), reasons, evidence, claim text, file and line. Design,
+population and key figure columns are filled from claim findings whose `field` names them (the
+record's value); a study column that would be empty in every row is left out rather than
+shipped blank.
 """
 
 from __future__ import annotations
