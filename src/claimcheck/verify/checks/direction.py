@@ -9,6 +9,7 @@ direction for the same outcome anywhere in the evidence clears the flag.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claimcheck import rules
 from claimcheck.model import Finding
@@ -74,9 +75,14 @@ _PASSIVE_TAIL = re.compile(r"\s*(?:by|in|from|at|to|significantly|[,.;:()]|$)", 
 
 
 def _directions(text: str) -> list[tuple[str, set[str]]]:
+    return [(name, set(words)) for name, words in _directions_of(text)]
+
+
+@lru_cache(maxsize=16384)
+def _directions_of(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each direction word with what it is said of: the words after it ("reduced VAT"), and the
     words before it when it closes a phrase ("VAT decreased by 15%")."""
-    found: list[tuple[str, set[str]]] = []
+    found: list[tuple[str, frozenset[str]]] = []
     for part in re.split(r"(?<=[.;])\s+", text):
         for name, pattern in (("up", UP), ("down", DOWN), ("better", BETTER), ("worse", WORSE)):
             for match in pattern.finditer(part):
@@ -85,8 +91,8 @@ def _directions(text: str) -> list[tuple[str, set[str]]]:
                 words = tokens(part[match.end() : match.end() + 50])[:4]
                 if _PASSIVE_TAIL.match(part[match.end() :]):
                     words += tokens(part[max(0, match.start() - 30) : match.start()])[-2:]
-                found.append((name, {w for w in words if not w[0].isdigit()} - _GENERIC))
-    return found
+                found.append((name, frozenset(w for w in words if not w[0].isdigit()) - _GENERIC))
+    return tuple(found)
 
 
 ANTONYMS = (
@@ -243,6 +249,21 @@ def _agent(ctx: Context) -> list[str]:
     return [min(found)[1]] if found else []
 
 
+@lru_cache(maxsize=16384)
+def _no_events(text: str) -> tuple[tuple[frozenset[str], str, str], ...]:
+    """Each "no X were reported" of a sentence: X's content words, X, and the words matched."""
+    found = []
+    for match in NO_EVENT.finditer(text):
+        thing = match.group(1) or match.group(2) or ""
+        found.append((frozenset(tokens(thing)) - _GENERIC, thing, match.group(0).strip()))
+    return tuple(found)
+
+
+@lru_cache(maxsize=16384)
+def _negated(text: str) -> bool:
+    return bool(NULL.search(text) or PRIVATIVE.search(text) or NO_EVENT.search(text))
+
+
 def check(ctx: Context) -> list[Finding]:
     claim = ctx.claim_text
     claim_words = {w for w in tokens(claim) if not w[0].isdigit()} - _GENERIC
@@ -250,14 +271,12 @@ def check(ctx: Context) -> list[Finding]:
     # "No serious adverse reactions were reported" against a claim that they occurred.
     if not claim_null:
         for sentence in ctx.sentences:
-            for match in NO_EVENT.finditer(sentence.text):
-                thing = set(tokens(match.group(1) or match.group(2) or "")) - _GENERIC
+            for thing, said, matched in _no_events(sentence.text):
                 if len(thing) >= 2 and len(thing & claim_words) >= max(2, len(thing) - 1):
                     return [
                         rules.finding(
                             "C012",
-                            f"the claim states that {match.group(1) or match.group(2)} occurred, but the "
-                            f"evidence reports '{match.group(0).strip()}'",
+                            f"the claim states that {said} occurred, but the evidence reports '{matched}'",
                             reference=ctx.key,
                             evidence=ctx.quote([sentence]),
                         )
@@ -325,8 +344,7 @@ def check(ctx: Context) -> list[Finding]:
         agreeing = [
             s
             for s in ctx.sentences
-            if (NULL.search(s.text) or PRIVATIVE.search(s.text) or NO_EVENT.search(s.text))
-            and len(claim_words & set(tokens(s.text))) >= max(2, 0.3 * len(claim_words))
+            if _negated(s.text) and len(claim_words & set(tokens(s.text))) >= max(2, 0.3 * len(claim_words))
         ]
         if agreeing or denial is None:
             return []

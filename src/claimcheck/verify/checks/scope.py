@@ -118,29 +118,40 @@ _NOT_ENTITIES = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _variant(variant: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(variant.lower())}")
+
+
 def present(variants: tuple[str, ...], text: str) -> bool:
-    return any(re.search(rf"(?<![a-z0-9]){re.escape(variant.lower())}", text) for variant in variants)
+    return any(variant.lower() in text and _variant(variant).search(text) for variant in variants)
 
 
 def claim_entities(ctx: Context) -> tuple[list[str], list[str]]:
     """The claim's subjects (drugs, named agents, `subject` words) and its outcomes."""
+    subjects, outcomes = _claim_entities(ctx.claim.text, ctx.claim.subject, ctx.claim_text)
+    return list(subjects), list(outcomes)
+
+
+@lru_cache(maxsize=8192)
+def _claim_entities(text: str, subject: str, claim_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     subjects: list[str] = []
-    for part in re.split(r"[;,()]", ctx.claim.subject):
+    for part in re.split(r"[;,()]", subject):
         part = part.strip()
         if part and not any(re.search(p, part, re.I) for p in CLAIM_OUTCOME.values()):
             subjects.append(part)
-    for match in _DRUG.finditer(ctx.claim.text):
+    for match in _DRUG.finditer(text):
         word = match.group(1)
         if word.upper().split("-")[0] in _NOT_ENTITIES or word.upper() in _NOT_ENTITIES:
             continue
         if word.lower() not in {s.lower() for s in subjects}:
             subjects.append(word)
-    outcomes = [name for name, pattern in CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim_text, re.I)]
+    outcomes = [name for name, pattern in CLAIM_OUTCOME.items() if re.search(pattern, claim_text, re.I)]
     if "lipid profile" in outcomes and "triglycerides" in outcomes:
         outcomes.remove("lipid profile")
     if "blood glucose" in outcomes and {"HbA1c", "glucose uptake"} & set(outcomes):
         outcomes.remove("blood glucose")
-    return subjects, outcomes
+    return tuple(subjects), tuple(outcomes)
 
 
 @lru_cache(maxsize=4096)
@@ -158,6 +169,7 @@ def _initialisms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=65536)
 def subject_present(subject: str, text: str) -> bool:
     if present(_subject_variants(subject), text):
         return True
