@@ -148,9 +148,9 @@ def _not_studied(ctx: Context, claim: str) -> tuple[str, list[Sentence]] | None:
         if mesh and re.search(rf"\b(?:{mesh_words})\b", mesh):
             continue
         if group == "people with type 2 diabetes":
-            if not _EXCLUDED.search(record) or included.search(re.sub(_EXCLUDED, "", record)):
+            if not _has(_EXCLUDED, record) or included.search(re.sub(_EXCLUDED, "", record)):
                 continue
-        elif included.search(record) or not _people(record):
+        elif _has(included, record) or not _people(record):
             continue
         if group == "women" and not re.search(r"\bmen\b", record, re.I):
             continue
@@ -171,7 +171,13 @@ def _people(text: str) -> bool:
 
 
 def _sentences_with(pattern: re.Pattern[str], sentences: tuple[Sentence, ...]) -> list[Sentence]:
-    return [s for s in sentences if pattern.search(s.text)]
+    return [s for s in sentences if _has(pattern, s.text)]
+
+
+@lru_cache(maxsize=65536)
+def _has(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a pattern occurs in a text, remembered: the same record meets many claims."""
+    return pattern.search(text) is not None
 
 
 def check(ctx: Context) -> list[Finding]:
@@ -232,7 +238,7 @@ def check(ctx: Context) -> list[Finding]:
         return findings
     top_all = " ".join(s.text for s in ctx.top)
     for population, pattern, in_claim in _SPECIAL_PATTERNS:
-        if not pattern.search(ctx.record_text):
+        if not _has(pattern, ctx.record_text):
             continue
         mentions = _sentences_with(pattern, ctx.sentences)
         title_mentions = pattern.search(ctx.record.title or "")
