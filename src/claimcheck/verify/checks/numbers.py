@@ -32,7 +32,8 @@ _DASH = r"\s*(?:-|–|—|to|and)\s*"
 _LOWER_BOUND = r"more than|greater than|over|above|at least|exceeding|in excess of|>=|≥|>|⩾"
 _UPPER_BOUND = r"less than|fewer than|under|below|up to|at most|<=|≤|<|⩽"
 _APPROX = r"approximately|about|around|roughly|nearly|almost|~|≈|some"
-_BOUND = rf"(?P<bound>{_LOWER_BOUND}|{_UPPER_BOUND}|{_APPROX})?\s*"
+#: "at least a 20% reduction": the article between bound and figure is skipped.
+_BOUND = rf"(?:(?P<bound>{_LOWER_BOUND}|{_UPPER_BOUND}|{_APPROX})\s*(?:an?\s+)?)?\s*"
 
 _WEEKS_PER = {
     "day": 1 / 7,
@@ -179,6 +180,10 @@ _UP_WORD = re.compile(
     r"\b(?:increas\w*|rais\w*|rose|ris(?:e|es|ing)|gain\w*|elevat\w*|grew|boost\w*)\b", re.I
 )
 _SIGN_WINDOW = 70
+_DEFINING = re.compile(
+    rf"\b(?:with|having|had|achieving|achieved)\s+(?:an?\s+)?(?:(?:{_LOWER_BOUND}|{_UPPER_BOUND})\s*)?(?:an?\s+)?$",
+    re.I,
+)
 _AGE = re.compile(r"\b(?:over|aged|age|older than|younger than|under)\s*$", re.I)
 
 
@@ -555,11 +560,12 @@ def check(ctx: Context) -> list[Finding]:
         other = [(s, e) for s, e in contextual if mine_only and _conflict(wanted, _qualifier_of(s, e))]
         # A change in the claim ("reduced by more than 25%") is backed by a change, not by a share
         # of participants that happens to be larger, unless the figure sits by the same words.
-        supporting = [
-            (s, e)
-            for s, e in own
-            if backs(q, e)
-        ]
+        supporting = [(s, e) for s, e in own if backs(q, e)]
+        defining = bool(q.bound) and _DEFINING.search(claim_text[max(0, q.start - 30) : q.start]) is not None
+        if defining:
+            # A threshold that defines a group ("patients with at least a 20% reduction") is the
+            # study's threshold or none: a larger result elsewhere does not make it one.
+            supporting = [(s, e) for s, e in supporting if e.bound == q.bound and _close(e.low, q.low)]
         exact = [pair for pair in supporting if not _over_precise(q, pair[1])]
         if exact or (not supporting and _endpoints_reported(q, [e for _, e in own])):
             continue
@@ -658,7 +664,7 @@ def check(ctx: Context) -> list[Finding]:
         lasting = q.kind == "duration" and _EFFECT_DURATION.search(claim_text[max(0, q.start - 25) : q.start])
         effects = [(s, e) for s, e in related if e.sign or not q.sign] if q.kind in _EFFECT_KINDS else related
         largest = max(effects or related, key=lambda pair: math.inf if pair[1].bound == ">" else pair[1].high)
-        effect = (q.kind in _EFFECT_KINDS and bool(effects)) or bool(lasting)
+        effect = (q.kind in _EFFECT_KINDS and bool(effects) and not defining) or bool(lasting)
         if (
             effect
             and q.bound != "<"
