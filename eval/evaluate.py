@@ -336,6 +336,38 @@ def speed(engine: Engine, pairs: list[tuple[Claim, Record]], rounds: int = 3) ->
 # --- report ---------------------------------------------------------------------------------------
 
 
+#: The figures of the previous turn (docs/evaluation.md at this commit), shown beside the new ones.
+PREVIOUS_COMMIT = "afa2b44"
+PREVIOUS = {
+    "Check-COVID test (composed) 3-way macro-F1": "0.392",
+    "Check-COVID test (extracted) 3-way macro-F1": "0.196",
+    "Citation-Integrity dev flag precision (all flags)": "0.359 (51/142 flags, recall 0.41)",
+    "Citation-Integrity dev flag precision (confident subset, chosen on train)": (
+        "0.500 (7/14 flags, recall 0.06)"
+    ),
+    "Claim strength macro-F1 (held-out half)": "0.737",
+    "Exaggeration macro-F1 (train pairs)": "0.550",
+    "Claims per second (one core, first pass)": "532",
+}
+
+
+def _commit() -> str:
+    """The commit measured (with '+changes' when the worktree differs from it)."""
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "src", "eval"],
+            cwd=REPO, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 # --- claimcheck's own labelled set (issue 13) -------------------------------------------------------
 
 
@@ -611,8 +643,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
 
-    table = ["## Summary\n", "| measure | result | aim | |", "|---|---|---|---|"]
-    table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in summary]
+    commit = _commit()
+    table = [
+        "## Summary\n",
+        f"Measured at commit {commit}; the previous column is the last turn's figure (commit "
+        f"{PREVIOUS_COMMIT}, default engine), where there was one.\n",
+        "| measure | result | previous | aim | |",
+        "|---|---|---|---|---|",
+    ]
+    if args.engine != "default":
+        table[1] = f"Measured at commit {commit}.\n"
+    table += [f"| {a} | {b} | {PREVIOUS.get(a, '-')} | {c} | {d} |" for a, b, c, d in summary]
     text = out[0] + "\n" + out[1] + "\n" + "\n".join(table) + "\n\n" + "\n".join(out[2:]) + "\n"
     text += (
         "\n" + (REPO / "eval" / "discussion.md").read_text(encoding="utf-8")
