@@ -147,8 +147,8 @@ class Engine:
         quoted = set().union(*(tokens(expand(s.text)) for s in ctx.top)) if ctx.top else set()
         coverage = len(claim_words & quoted) / len(claim_words) if claim_words else 0.0
         verdict = verdict_of(findings)
-        reason, quoted = explain(ctx, verdict, findings, CODE_VERDICT)
-        return Assessment(key, verdict, tuple(findings), quoted, score, coverage, reason)
+        reason, evidence = explain(ctx, verdict, findings, CODE_VERDICT)
+        return Assessment(key, verdict, tuple(findings), evidence, score, coverage, reason)
 
     def _model_findings(self, ctx: Context) -> list[Finding]:
         assert self.judge is not None
