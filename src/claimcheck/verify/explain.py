@@ -8,7 +8,7 @@ ones covering most of its words) and names what they state: the agent, the outco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from claimcheck.model import ClaimVerdict, Finding
 from claimcheck.verify.checks import Context, numbers, outcome
@@ -96,7 +96,6 @@ def explain(
     verdict: ClaimVerdict,
     findings: Sequence[Finding],
     code_verdict: Mapping[str, ClaimVerdict],
-    deciding: Callable[[Finding], bool] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     """(reason, quoted sentences) for the verdict."""
     if verdict is ClaimVerdict.SUPPORTED:
