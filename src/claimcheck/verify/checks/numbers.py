@@ -59,20 +59,40 @@ _PEOPLE = (
     r"children|volunteers|cases|mice|rats)"
 )
 
+#: A bound just before a figure ("more than 15%", "at least a 20%", ">2%"), read backwards from
+#: the figure: the figure patterns start at a digit, so the regex engine does not try a bound
+#: at every position of every sentence (the number check was the engine's hot spot).
+_BOUND_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?P<bound>{_LOWER_BOUND}|{_UPPER_BOUND}|{_APPROX})\s*(?:an?\s+)?$", re.I
+)
+#: Which kinds a sentence can hold at all: a cheap test before each kind's patterns.
+_HINTS: dict[str, re.Pattern[str]] = {
+    "fold": re.compile(r"fold", re.I),
+    "percent": re.compile(r"%|percent", re.I),
+    "duration": re.compile(r"\b(?:d|days?|weeks?|wks?|months?|mo|years?|yrs?)\b", re.I),
+    "dose": re.compile(r"mg|µg|μg|mcg|microg|ng|\bg\b|\bIU\b|units?\b", re.I),
+    "level": re.compile(r"mg|mmol|cm|kg|mm|pg|ng", re.I),
+    "count": re.compile(
+        r"\bn\s*=|patients|participants|subjects|adults|\bmen\b|women|people|persons|individuals|children|"
+        r"volunteers|cases|mice|rats",
+        re.I,
+    ),
+}
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("fold", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*-?{_DASH}(?P<b>{_NUM})\s*-?\s*fold", re.I)),
-    ("fold", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*-?\s*fold", re.I)),
-    ("percent", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*%?{_DASH}(?P<b>{_NUM})\s*(?:%|percent)", re.I)),
-    ("percent", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*(?:%|percent\b)", re.I)),
-    ("duration", re.compile(rf"{_BOUND}(?P<a>{_NUM}){_DASH}(?P<b>{_NUM})[\s-]*{_DURATION_UNIT}\b", re.I)),
-    ("duration", re.compile(rf"{_BOUND}(?P<a>{_NUM})[\s-]*{_DURATION_UNIT}\b", re.I)),
+    ("fold", re.compile(rf"(?P<a>{_NUM})\s*-?{_DASH}(?P<b>{_NUM})\s*-?\s*fold", re.I)),
+    ("fold", re.compile(rf"(?P<a>{_NUM})\s*-?\s*fold", re.I)),
+    ("percent", re.compile(rf"(?P<a>{_NUM})\s*%?{_DASH}(?P<b>{_NUM})\s*(?:%|percent)", re.I)),
+    ("percent", re.compile(rf"(?P<a>{_NUM})\s*(?:%|percent\b)", re.I)),
+    ("duration", re.compile(rf"(?P<a>{_NUM}){_DASH}(?P<b>{_NUM})[\s-]*{_DURATION_UNIT}\b", re.I)),
+    ("duration", re.compile(rf"(?P<a>{_NUM})[\s-]*{_DURATION_UNIT}\b", re.I)),
     ("duration", re.compile(r"\b(?P<unit>wk|week|month|day)\s+(?P<a>\d+)\b", re.I)),
-    ("dose", re.compile(rf"{_BOUND}(?P<a>{_NUM}){_DASH}(?P<b>{_NUM})\s*{_DOSE_UNIT}", re.I)),
-    ("dose", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*-?\s*{_DOSE_UNIT}", re.I)),
-    ("level", re.compile(rf"{_BOUND}(?P<a>{_NUM})\s*{_LEVEL_UNIT}", re.I)),
+    ("dose", re.compile(rf"(?P<a>{_NUM}){_DASH}(?P<b>{_NUM})\s*{_DOSE_UNIT}", re.I)),
+    ("dose", re.compile(rf"(?P<a>{_NUM})\s*-?\s*{_DOSE_UNIT}", re.I)),
+    ("level", re.compile(rf"(?P<a>{_NUM})\s*{_LEVEL_UNIT}", re.I)),
     (
         "count",
-        re.compile(rf"{_BOUND}(?P<a>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+(?:[\w-]+\s+){{0,4}}?{_PEOPLE}\b", re.I),
+        re.compile(rf"(?P<a>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+(?:[\w-]+\s+){{0,4}}?{_PEOPLE}\b", re.I),
     ),
     ("count", re.compile(r"\bn\s*=\s*(?P<a>\d+)", re.I)),
 ]
@@ -215,17 +235,24 @@ def _extract(text: str) -> tuple[Quantity, ...]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
+    hinted = {kind: hint.search(text) is not None for kind, hint in _HINTS.items()}
     for kind, pattern in _PATTERNS:
+        if not hinted[kind]:
+            continue
         for match in pattern.finditer(text):
-            start = match.start("a")
+            # The figure proper starts after any space the number pattern allows before it.
+            start = match.start("a") + len(match.group("a")) - len(match.group("a").lstrip())
             if not free(start, match.end()):
                 continue
             # A number that is part of a name ("CJC-1295", "GLP-1") is no figure.
             lead = start + (1 if text[start] in "-−–" else 0)
-            before = text[max(0, lead - 2) : lead]
-            if before[-1:].isalpha() or (before[-1:] == "-" and before[:1].isalpha()):
+            ahead = text[max(0, lead - 2) : lead]
+            if ahead[-1:].isalpha() or (ahead[-1:] == "-" and ahead[:1].isalpha()):
                 continue
             groups = match.groupdict()
+            before = _BOUND_BEFORE.search(text, max(0, start - 32), start)
+            groups["bound"] = before.group("bound") if before else None
+            begin = before.start() if before else match.start()
             a = _value(groups["a"])
             b = _value(groups["b"]) if groups.get("b") else a
             unit = (groups.get("unit") or "").lower()
@@ -243,16 +270,16 @@ def _extract(text: str) -> tuple[Quantity, ...]:
             if kind == "duration" and (groups.get("bound") or "").lower() == "over":
                 bound = ""  # "over 26 weeks" is a period, not a lower bound
             if kind == "percent" and re.match(r"\s*(?:CI|Cl|confidence|credible)\b", text[match.end() :]):
-                taken.append((match.start(), match.end()))
+                taken.append((begin, match.end()))
                 continue
             decimals = max(_decimals(groups["a"]), _decimals(groups.get("b") or ""))
             sign = 0
             if kind in _EFFECT_KINDS:
                 raw = groups["a"].lstrip()
-                sign = -1 if raw[:1] in "-−–" else _direction_before(text, match.start())
-            shown = match.group(0).strip()
+                sign = -1 if raw[:1] in "-−–" else _direction_before(text, begin)
+            shown = text[begin : match.end()].strip()
             found.append(Quantity(kind, low, high, bound, shown, decimals, unit, sign, start))
-            taken.append((match.start(), match.end()))
+            taken.append((begin, match.end()))
     names = [(m.start(), m.end()) for m in _NAME_NUMBER.finditer(text)]
     for match in _PLAIN.finditer(text):
         start, end = match.start("a"), match.end("a")
