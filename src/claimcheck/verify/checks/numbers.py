@@ -62,16 +62,24 @@ _PEOPLE = (
 #: A bound just before a figure ("more than 15%", "at least a 20%", ">2%"), read backwards from
 #: the figure: the figure patterns start at a digit, so the regex engine does not try a bound
 #: at every position of every sentence (the number check was the engine's hot spot).
+_BOUND_WORDS = "|".join(
+    w for w in f"{_LOWER_BOUND}|{_UPPER_BOUND}|{_APPROX}".split("|") if any(c.isalpha() for c in w)
+)
+_BOUND_SIGNS = "|".join(
+    w for w in f"{_LOWER_BOUND}|{_UPPER_BOUND}|{_APPROX}".split("|") if not any(c.isalpha() for c in w)
+)
 _BOUND_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?P<bound>{_LOWER_BOUND}|{_UPPER_BOUND}|{_APPROX})\s*(?:an?\s+)?$", re.I
+    rf"(?P<bound>(?<![A-Za-z])(?:{_BOUND_WORDS})|{_BOUND_SIGNS})\s*(?:an?\s+)?$", re.I
 )
 #: Which kinds a sentence can hold at all: a cheap test before each kind's patterns.
 _HINTS: dict[str, re.Pattern[str]] = {
     "fold": re.compile(r"fold", re.I),
     "percent": re.compile(r"%|percent", re.I),
-    "duration": re.compile(r"\b(?:d|days?|weeks?|wks?|months?|mo|years?|yrs?)\b", re.I),
-    "dose": re.compile(r"mg|µg|μg|mcg|microg|ng|\bg\b|\bIU\b|units?\b", re.I),
-    "level": re.compile(r"mg|mmol|cm|kg|mm|pg|ng", re.I),
+    "duration": re.compile(
+        r"\d[\s-]*(?:d|days?|weeks?|wks?|months?|mo|years?|yrs?)\b|(?:wk|week|month|day)\s+\d", re.I
+    ),
+    "dose": re.compile(r"\d\s*-?\s*(?:mg|µg|μg|mcg|microg|ng|g\b|IU\b|units?\b)", re.I),
+    "level": re.compile(r"\d\s*(?:mg|mmol|cm|kg|mm|pg|ng)", re.I),
     "count": re.compile(
         r"\bn\s*=|patients|participants|subjects|adults|\bmen\b|women|people|persons|individuals|children|"
         r"volunteers|cases|mice|rats",
@@ -343,14 +351,20 @@ def _over_precise(claim: Quantity, evidence: Quantity) -> bool:
     ) != round(evidence.low, claim.decimals)
 
 
-def _near_words(text: str, q: Quantity) -> set[str]:
+def _near_words(text: str, q: Quantity) -> frozenset[str]:
     """The content words within a few words of a figure (what the figure is a figure of)."""
+    return _near(text, q.start, q.text)
+
+
+@lru_cache(maxsize=65536)
+def _near(text: str, start: int, shown: str) -> frozenset[str]:
+    q = Quantity("", 0.0, 0.0, "", shown, 0, start=start)
     at = q.start if q.start >= 0 and text[q.start : q.start + 1].strip() else text.find(q.text)
     if at < 0:
-        return set()
+        return frozenset()
     before = _RAW_WORD.findall(text[max(0, at - 60) : at])[-6:]
     after = _RAW_WORD.findall(text[at + len(q.text) : at + len(q.text) + 40])[:4]
-    return {w for w in tokens(expand(" ".join(before + after))) if not w[0].isdigit()} - _VAGUE
+    return frozenset(w for w in tokens(expand(" ".join(before + after))) if not w[0].isdigit()) - _VAGUE
 
 
 _RAW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
