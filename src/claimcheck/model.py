@@ -290,6 +290,8 @@ class ClaimResult:
     basis: str | None = None
     #: The sentences of the basis record that the verdict rests on, best first.
     evidence: tuple[str, ...] = ()
+    #: Why: the element that decides the verdict and what the evidence says of it.
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
                 "cites": list(c.claim.cites),
                 "verdict": c.verdict.value,
                 "basis": c.basis,
+                "reason": c.reason or None,
                 "evidence": list(c.evidence),
                 "findings": [_finding(f) for f in c.findings],
             }

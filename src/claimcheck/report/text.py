@@ -125,6 +125,8 @@ def _claim_block(result: ClaimResult) -> list[str]:
     ]
     if result.basis and result.verdict is not ClaimVerdict.UNCITED:
         lines.append(f"    [dim]judged on {escape(result.basis)}[/]")
+    if result.reason and result.verdict is not ClaimVerdict.UNCITED:
+        lines.append(f"    why: {escape(_clip(result.reason, 220))}")
     for finding in result.findings:
         style = _SEVERITY_STYLE[finding.severity.value]
         lines.append(
@@ -132,7 +134,7 @@ def _claim_block(result: ClaimResult) -> list[str]:
         )
         lines += [f"      [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in finding.evidence]
     if result.verdict is ClaimVerdict.SUPPORTED:
-        lines += [f"    [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in result.evidence[:2]]
+        lines += [f"    [dim]states it: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in result.evidence[:3]]
     return lines
 
 
