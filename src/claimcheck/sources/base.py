@@ -10,11 +10,17 @@ from claimcheck.model import Entry, Record
 
 
 class SourceUnavailable(Exception):
-    """The source could not answer (outage, error, unparseable reply): no verdict may follow."""
+    """The source could not answer (outage, error, unparseable reply): no verdict may follow.
 
-    def __init__(self, source: str, reason: str) -> None:
+    `status` is the last HTTP status seen (None when there was no answer at all) and `kind` the
+    fault's kind (see `claimcheck.sources.http.retry.KINDS`), so outages are data, not prose.
+    """
+
+    def __init__(self, source: str, reason: str, status: int | None = None, kind: str = "") -> None:
         self.source = source
         self.reason = reason
+        self.status = status
+        self.kind = kind or ("unparseable" if "unparseable" in reason else "error")
         super().__init__(f"{source}: {reason}")
 
 
