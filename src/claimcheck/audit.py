@@ -89,6 +89,8 @@ def _resolve_with_lock(project: Project, options: AuditOptions, lock: Lock | Non
     stale = []
     for entry in project.entries:
         locked = lock.resolution_for(entry) if lock and options.use_lock else None
+        if locked is not None and locked.unavailable and not is_offline(options):
+            locked = None  # judged without some services: ask them again (the cache has the rest)
         if locked is not None:
             resolutions[entry.key] = locked
         else:

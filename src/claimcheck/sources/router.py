@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any
 
-from claimcheck.model import Entry, Record
+from claimcheck.model import Entry, Outage, Record
 from claimcheck.sources.base import Answer, Source, SourceUnavailable
 from claimcheck.sources.crossref import CrossrefSource
 from claimcheck.sources.datacite import DataCiteSource, DoiOrg
@@ -53,29 +53,48 @@ def _has_id(entry: Entry) -> bool:
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
 
 
+#: Attempts at one adapter call whose answer could not be used (unparseable, wrong shape): the
+#: HTTP layer retries what it can check (empty, HTML, malformed JSON/XML); this covers the rest.
+_PARSE_ATTEMPTS = 3
+
+
+def _parsed(http: Http | None, name: str, call: Callable[[], Any]) -> Any:
+    """The call's result; an answer the adapter could not use is dropped and asked again."""
+    for attempt in range(1, _PARSE_ATTEMPTS + 1):
+        try:
+            # Answers the adapter could not use are dropped from the cache, never reused.
+            with http.kept_if_parsed() if http else contextlib.nullcontext():
+                return call()
+        except SourceUnavailable as exc:
+            if exc.kind not in {"unparseable", "unexpected-answer"} or attempt == _PARSE_ATTEMPTS:
+                raise
+        except _SHAPE_ERRORS as exc:
+            if attempt == _PARSE_ATTEMPTS:
+                reason = f"unexpected answer ({type(exc).__name__}), {attempt} times"
+                raise SourceUnavailable(name, reason, 200, "unexpected-answer") from None
+    raise AssertionError("unreachable")
+
+
 class _Ledger:
-    """Who answered about which entry, and who could not."""
+    """Who answered about which entry, and who could not (and how)."""
 
     def __init__(self, keys: Sequence[str], http: Http | None = None) -> None:
         self.answered: dict[str, list[str]] = {k: [] for k in keys}
-        self.unavailable: dict[str, list[tuple[str, str]]] = {k: [] for k in keys}
+        self.unavailable: dict[str, list[Outage]] = {k: [] for k in keys}
         self.http = http
+
+    def failed(self, keys: Sequence[str], exc: SourceUnavailable) -> None:
+        outage = Outage(_SHOWN.get(exc.source, exc.source), exc.reason, exc.status, exc.kind)
+        for key in keys:
+            self.unavailable[key].append(outage)
 
     def ask(self, name: str, keys: Sequence[str], call: Callable[[], Any]) -> Any:
         if not keys:
             return None
         try:
-            # Answers the adapter could not use are dropped from the cache, never reused.
-            with self.http.kept_if_parsed() if self.http else contextlib.nullcontext():
-                result = call()
+            result = _parsed(self.http, _SHOWN.get(name, name), call)
         except SourceUnavailable as exc:
-            for key in keys:
-                self.unavailable[key].append((_SHOWN.get(exc.source, exc.source), exc.reason))
-            return None
-        except _SHAPE_ERRORS as exc:
-            reason = f"unexpected answer ({type(exc).__name__})"
-            for key in keys:
-                self.unavailable[key].append((_SHOWN.get(name, name), reason))
+            self.failed(keys, exc)
             return None
         for key in keys:
             if name not in self.answered[key]:
@@ -83,10 +102,19 @@ class _Ledger:
         return result
 
     def take(self, name: str, keys: Sequence[str], future: Future | None) -> Any:
-        """`ask`, for a call already running on a worker."""
+        """`ask`, for a call already running on a worker (which did the re-asking)."""
         if future is None or not keys:
             return None
-        return self.ask(name, keys, future.result)
+        try:
+            result = future.result()
+        except SourceUnavailable as exc:
+            exc.source = exc.source or name
+            self.failed(keys, exc)
+            return None
+        for key in keys:
+            if name not in self.answered[key]:
+                self.answered[key].append(name)
+        return result
 
 
 class _Submitter:
@@ -104,20 +132,19 @@ class _Submitter:
         def guarded() -> Any:
             # The answers to forget when parsing fails are tracked per thread (a context
             # variable): the guard must be entered on the worker that makes the requests.
-            with http.kept_if_parsed() if http else contextlib.nullcontext():
-                return call()
+            return _parsed(http, "", call)
 
         return self.pool.submit(guarded)
 
 
 def _after(first: Future | None, call: Callable[[], Any]) -> Callable[[], Any]:
-    """A second round to a service: it waits for the first, and fails the way the first did, so
-    every entry asked of a service that was down carries the same reason."""
+    """A second round to a service: it waits for the first (answers stay in a fixed order). A
+    first round that failed does not fail the second: the service's circuit breaker decides
+    whether it is down, so one unlucky request costs only the entries it was about."""
 
     def run() -> Any:
-        failure = first.exception() if first is not None else None
-        if isinstance(failure, SourceUnavailable):
-            raise failure
+        if first is not None:
+            first.exception()  # wait; its failure is booked against its own entries
         return call()
 
     return run
@@ -261,6 +288,7 @@ class LiveSources(Source):
             records=records,
             answered={k: tuple(v) for k, v in ledger.answered.items() if v},
             unavailable={k: tuple(v) for k, v in ledger.unavailable.items() if v},
+            held={k: tuple(dict.fromkeys(r.source for r in v)) for k, v in merged.items() if v},
         )
 
     def _route_misses(
@@ -291,18 +319,14 @@ class LiveSources(Source):
                 record = ledger.ask("crossref", [key], lambda d=doi: self.crossref.work(d))
                 if record is not None:
                     crossref[doi] = record  # the batch missed it (e.g. just registered)
-                elif not any(name == "crossref" for name, _ in ledger.unavailable[key]):
+                elif not any(o.service == "crossref" for o in ledger.unavailable[key]):
                     owner_says_no.add(doi)
             elif agency.lower() == "datacite" and self.datacite:
                 to_datacite.append(key)
             else:
-                ledger.unavailable[key].append(
-                    (
-                        "doi.org",
-                        f"{doi} is registered with {agency or 'an unknown agency'}, "
-                        "which claimcheck cannot query",
-                    )
-                )
+                agency = agency or "an unknown agency"
+                reason = f"{doi} is registered with {agency}, which claimcheck cannot query"
+                ledger.unavailable[key].append(Outage("doi.org", reason, None, "unsupported-agency"))
         datacite: dict[str, Record | None] = {}
         if to_datacite and self.datacite:
             wanted = [doi_of[k] for k in to_datacite]
@@ -389,10 +413,14 @@ class LiveSources(Source):
                 full = looked_up.records.get(key)
                 if full is not None:
                     found = [full, *(r for r in found if r is not best)]
+            # A match whose look-up failed was seen only in a search result: its notices were
+            # not checked, whoever found it (decision 0201).
+            held = (looked_up.held.get(key) or ("search result",)) if best is not None else ()
             answers[key] = Answer(
                 answered={key: tuple(ledger.answered[key])},
                 unavailable={key: tuple(ledger.unavailable[key])} if ledger.unavailable[key] else {},
                 found=tuple(found),
+                held={key: held} if held else {},
             )
         return answers
 

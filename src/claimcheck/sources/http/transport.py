@@ -111,12 +111,15 @@ def send(
 
 
 def _never_connected(exc: requests.ConnectionError) -> bool:
-    """Refused, unresolvable or unroutable, as opposed to dropped after connecting."""
-    from urllib3.exceptions import NewConnectionError
+    """Refused, unresolvable or unroutable, as opposed to dropped after connecting.
 
+    Told by urllib3's exception class names (NewConnectionError and its NameResolutionError),
+    which requests wraps; urllib3 itself is requests' business, not a dependency of ours.
+    """
     inner = exc.args[0] if exc.args else None
     reason = getattr(inner, "reason", inner)
-    return isinstance(reason, NewConnectionError | ConnectionRefusedError) or "NameResolution" in repr(reason)
+    names = {cls.__name__ for cls in type(reason).__mro__}
+    return bool(names & {"NewConnectionError", "ConnectionRefusedError"})
 
 
 def without_identity_elsewhere(rebuild_auth: Any, names: set[str]) -> Any:
