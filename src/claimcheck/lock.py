@@ -134,13 +134,15 @@ def build_lock(
     skipped: list[str] = []
     for entry in entries:
         resolution = resolutions[entry.key]
-        if not needs(resolution).judged or not resolution.sources:
+        if not needs(resolution, entry=entry).judged or not resolution.sources:
             skipped.append(entry.key)
             if previous and entry.key in previous.entries:
                 kept[entry.key] = previous.entries[entry.key]
             continue
         old = previous.entries.get(entry.key) if previous else None
-        if old and old[0] == fingerprint(entry) and _same(old[1], resolution):
+        if old and old[0] == fingerprint(entry) and resolution.unavailable and not old[1].unavailable:
+            kept[entry.key] = old  # judged without some services: the complete resolution stays
+        elif old and old[0] == fingerprint(entry) and _same(old[1], resolution):
             kept[entry.key] = old  # unchanged: keep the old timestamps, no churn in diffs
         else:
             kept[entry.key] = (fingerprint(entry), resolution)

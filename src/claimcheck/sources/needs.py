@@ -8,6 +8,8 @@ down (Semantic Scholar, DataCite, doi.org, a second notice source) is named, not
 
 "Not found" is stricter: every service able to find the entry must have said it has nothing,
 so any failure about an entry without a record leaves it undetermined (never a false not-found).
+Likewise a match found by bibliographic search while a searcher failed counts only when its
+title is the printed one: the failed searcher, asked first, might have held a closer match.
 A retraction already seen is certain enough to report whatever else failed.
 """
 
@@ -15,10 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimcheck.model import Outage, Resolution
+from claimcheck.model import Entry, Outage, Resolution
+from claimcheck.normalize import fold
 
 #: Services whose records carry retraction and notice signals.
 NOTICE_SOURCES = ("crossref", "pubmed", "europepmc", "openalex")
+#: Services that search by title (sources/router.py SEARCH_ORDER).
+SEARCHERS = ("crossref", "pubmed", "europepmc", "openalex", "semanticscholar")
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Needs:
     not_asked: tuple[Outage, ...] = ()
 
 
-def needs(resolution: Resolution, retracted: bool = False) -> Needs:
+def needs(resolution: Resolution, retracted: bool = False, entry: Entry | None = None) -> Needs:
     failed = tuple(resolution.unavailable)
     if not failed:
         return Needs(True)
@@ -42,6 +47,11 @@ def needs(resolution: Resolution, retracted: bool = False) -> Needs:
         return Needs(False, f"not every service able to find it answered ({services} did not)")
     if retracted:
         return Needs(True, not_asked=failed)
+    searchers_failed = [o.service for o in failed if o.service in SEARCHERS]
+    exact = entry is not None and fold(entry.title) == fold(record.title)
+    if resolution.method == "search" and searchers_failed and not exact:
+        services = ", ".join(dict.fromkeys(searchers_failed))
+        return Needs(False, f"the search could not ask {services}, which might hold a closer match")
     held = set(resolution.held) or {record.source}
     notice_failed = [o for o in failed if o.service in NOTICE_SOURCES]
     if held & set(NOTICE_SOURCES) or not notice_failed:

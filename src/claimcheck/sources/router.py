@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from claimcheck.model import Entry, Outage, Record
+from claimcheck.normalize import fold
 from claimcheck.sources.base import Answer, Source, SourceUnavailable
 from claimcheck.sources.crossref import CrossrefSource
 from claimcheck.sources.datacite import DataCiteSource, DoiOrg
@@ -208,6 +209,8 @@ class LiveSources(Source):
         third = len(entries) // 3
         progress = self.progress if report else (lambda _label, _n: None)
         progress("looking up identifiers", 0)
+        entries, unconverted = self._converted(entries, ledger)
+        to_pubmed = [e for e in entries if e.key not in unconverted]
         # Every service that needs nothing from another starts at once, each on its own worker
         # (the HTTP layer paces each service); DOIs learnt from PubMed follow in a second round.
         # Answers are booked in the fixed order below, so who-answered lists stay deterministic.
@@ -215,14 +218,15 @@ class LiveSources(Source):
         printed_dois = [e.doi for e in entries if e.doi]
         with ThreadPoolExecutor(max_workers=6, thread_name_prefix="claimcheck-lookup") as pool:
             submit = _Submitter(pool, self.http)
-            f_pubmed = submit(self.pubmed, lambda: self.pubmed.lookup(entries))
+            f_pubmed = submit(self.pubmed and to_pubmed, lambda: self.pubmed.lookup(to_pubmed))
             f_crossref = submit(
                 self.crossref and printed, lambda: self.crossref.works(printed_dois, confirm=False)
             )
             f_openalex = submit(self.openalex and printed, lambda: self.openalex.works(printed_dois))
             probes = [Entry(key=e.key, doi=e.doi, pmid=e.pmid) for e in entries if e.doi or e.pmid]
             f_europepmc = submit(self.europepmc and probes, lambda: self.europepmc.lookup(probes))
-            pubmed: dict[str, Record | None] = ledger.take("pubmed", keys, f_pubmed) or {}
+            pubmed_keys = [e.key for e in to_pubmed]
+            pubmed: dict[str, Record | None] = ledger.take("pubmed", pubmed_keys, f_pubmed) or {}
             doi_of = {e.key: e.doi or ((pubmed.get(e.key) or Record("", "")).doi) for e in entries}
             learnt = [e.key for e in entries if not e.doi and doi_of[e.key]]
             learnt_dois = [doi_of[k] for k in learnt]
@@ -290,6 +294,28 @@ class LiveSources(Source):
             unavailable={k: tuple(v) for k, v in ledger.unavailable.items() if v},
             held={k: tuple(dict.fromkeys(r.source for r in v)) for k, v in merged.items() if v},
         )
+
+    def _converted(self, entries: list[Entry], ledger: _Ledger) -> tuple[list[Entry], set[str]]:
+        """PMCID-only entries with the PMID and DOI the PMC ID converter gives, asked first and
+        on its own: a PubMed outage then still leaves Europe PMC, Crossref and OpenAlex able to
+        look them up, and a converter outage costs only the entries that needed it (returned,
+        booked, and not given to PubMed's look-up)."""
+        needing = [e for e in entries if e.pmcid and not e.pmid]
+        if not needing or not self.pubmed:
+            return entries, set()
+        pmcids = [e.pmcid for e in needing]
+        try:
+            converted = _parsed(self.http, "pubmed", lambda: self.pubmed.convert(pmcids))
+        except SourceUnavailable as exc:
+            ledger.failed([e.key for e in needing], exc)
+            return entries, {e.key for e in needing}
+        out = []
+        for entry in entries:
+            ids = converted.get(entry.pmcid) if entry.pmcid and not entry.pmid else None
+            if ids and ids.get("pmid"):
+                entry = replace(entry, pmid=ids["pmid"], doi=entry.doi or ids.get("doi", ""))
+            out.append(entry)
+        return out, set()
 
     def _route_misses(
         self, ledger: _Ledger, keys: Sequence[str], doi_of: dict[str, str], crossref: dict[str, Record | None]
@@ -368,14 +394,18 @@ class LiveSources(Source):
         ledger = _Ledger([entry.key], self.http)
         found: list[Record] = []
         best: Record | None = None
+        exact: Record | None = None
         for source in self._searchers():
             records = ledger.ask(source.name, [entry.key], lambda s=source: s.search(entry)) or []
             found += records
             assessed = sorted((assess(entry, r) for r in records), key=lambda c: -c.score)
-            best = next((c.record for c in assessed if accept(entry, c)), None)
-            if best is not None:
+            best = best or next((c.record for c in assessed if accept(entry, c)), None)
+            exact = next((r for r in records if fold(r.title) == fold(entry.title)), None)
+            # While a searcher failed, an acceptable match may not be the one the failed searcher
+            # would have given: go on to an exact title (decision 0201).
+            if exact is not None or (best is not None and not ledger.unavailable[entry.key]):
                 break
-        return ledger, found, best
+        return ledger, found, exact or best
 
     def search_many(self, entries: Sequence[Entry]) -> dict[str, Answer]:
         """Search every entry without identifiers, each stopping at its first acceptable match.

@@ -157,7 +157,7 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
     """The reference's verdict, judged when what it needs answered (decision 0201)."""
     record = resolution.record
     retracted = record is not None and notices.RETRACTION in _notice_kinds(entry, record)
-    enough = needs(resolution, retracted)
+    enough = needs(resolution, retracted, entry)
     if not enough.judged:
         why = "; ".join(f"{o.service}: {o.reason}" for o in resolution.unavailable)
         if record is not None:
