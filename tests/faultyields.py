@@ -129,13 +129,14 @@ def audit(
     rate: float = 0.0,
     seed: int = 0,
     down: str = "",
+    choices: tuple[str, ...] = RANDOM_FAULTS,
 ) -> Run:
     """One `claimcheck check` against loopback services with the given faults."""
     server = FaultServer(
         FakeWeb(papers),
         rate=rate,
         seed=seed,
-        choices=RANDOM_FAULTS,
+        choices=choices,
         faults={down: "503"} if down else {},
     )
     try:
