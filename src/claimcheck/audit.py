@@ -9,7 +9,7 @@ from pathlib import Path
 
 from claimcheck.accept import apply_acceptances
 from claimcheck.lock import Lock, build_lock, read_lock, record_ref, write_lock
-from claimcheck.model import AuditResult, LockInfo, Record, ReferenceStatus, Resolution
+from claimcheck.model import LOCK_SOURCE, AuditResult, LockInfo, Record, ReferenceStatus, Resolution
 from claimcheck.project import Project
 from claimcheck.resolve import now_iso, resolve
 from claimcheck.sources.base import Source
@@ -64,9 +64,13 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
         local.add(unseen(read_records(path, display=str(path))))
     for name in project.config.local_records:
         local.add(unseen(read_records(project.root / name, display=name)))
-    if lock is not None:
-        local.add(unseen(lock.records.values()))
     sources: list[Source] = [local] if len(local) else []
+    if lock is not None:
+        # Apart from the records given: the lock's silence about an entry is no not-found.
+        locked = LocalSource(name=LOCK_SOURCE)
+        locked.add(unseen(lock.records.values()))
+        if len(locked):
+            sources.append(locked)
     if project.config.local_index:  # a bulk index built once by `claimcheck index build`
         sources.append(LocalSource(index_path=project.root / project.config.local_index, read_only=True))
     if not is_offline(options):
@@ -163,4 +167,9 @@ def refresh_lock(project: Project, options: AuditOptions) -> tuple[AuditResult, 
     resolutions = resolve(project.entries, sources)
     lock, skipped = build_lock(list(project.entries), resolutions, previous, now_iso())
     write_lock(lock_path(project), lock)
+    # What the lock kept from before (an entry it had settled that nothing local holds) is what
+    # the audit reports, as a plain `check` from the new lock would.
+    for key, (_, kept) in lock.entries.items():
+        if key not in skipped and resolutions.get(key) is not None and resolutions[key].absence_unproven:
+            resolutions[key] = kept
     return assemble(project, resolutions, lock), skipped

@@ -375,7 +375,8 @@ def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
     for ref in result.references:
         if ref.entry.key in not_locked:
             why = outages.describe(ref.resolution.unavailable) or (
-                "no source could look it up (offline, and no local records hold it: pass --records FILE)"
+                "no source could look it up (offline, and neither the lock nor local records hold it: "
+                "pass --records FILE)"
             )
             reasons.setdefault(why, []).append(ref.entry.key)
     for why, keys in reasons.items():

@@ -134,15 +134,22 @@ def build_lock(
     skipped: list[str] = []
     for entry in entries:
         resolution = resolutions[entry.key]
-        if not needs(resolution, entry=entry).judged or not resolution.sources:
+        old = previous.entries.get(entry.key) if previous else None
+        settled_before = old is not None and old[0] == fingerprint(entry)
+        if resolution.absence_unproven and not resolution.unavailable and settled_before:
+            # Offline and nothing local holds it, but the lock already settled this very entry
+            # (found or not found, by the services): local silence does not overturn that.
+            kept[entry.key] = old
+            continue
+        undetermined = not needs(resolution, entry=entry).judged or resolution.absence_unproven
+        if undetermined or not resolution.sources:
             skipped.append(entry.key)
             if previous and entry.key in previous.entries:
                 kept[entry.key] = previous.entries[entry.key]
             continue
-        old = previous.entries.get(entry.key) if previous else None
-        if old and old[0] == fingerprint(entry) and resolution.unavailable and not old[1].unavailable:
+        if settled_before and resolution.unavailable and not old[1].unavailable:
             kept[entry.key] = old  # judged without some services: the complete resolution stays
-        elif old and old[0] == fingerprint(entry) and _same(old[1], resolution):
+        elif settled_before and _same(old[1], resolution):
             kept[entry.key] = old  # unchanged: keep the old timestamps, no churn in diffs
         else:
             kept[entry.key] = (fingerprint(entry), resolution)

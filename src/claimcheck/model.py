@@ -201,6 +201,10 @@ class Candidate:
     agreements: tuple[str, ...] = ()
 
 
+#: The source name of the evidence lock's own records when they are searched (offline re-checks).
+LOCK_SOURCE = "lock"
+
+
 @dataclass(frozen=True)
 class Outage:
     """One service that could not answer about one reference: who, how (data), and why (words).
@@ -239,6 +243,20 @@ class Resolution:
     resolved_at: str = ""
     #: Services whose record of the work was found (a subset of `sources`).
     held: tuple[str, ...] = ()
+
+    @property
+    def absence_unproven(self) -> bool:
+        """No record, and nothing that speaks for the literature said it has none.
+
+        A service, or records files the user gave as the databases' records (`--records`,
+        `[sources.local]`), can say a paper is not there. The evidence lock's own records cannot:
+        they are only what earlier runs found, so their silence about an entry (a new entry
+        checked offline) is not evidence that the paper does not exist; such an entry is
+        undetermined, never not-found, and is not locked as not-found.
+        """
+        if self.record is not None:
+            return False
+        return self.unavailable != () or not any(s != LOCK_SOURCE for s in self.sources)
 
 
 @dataclass(frozen=True)

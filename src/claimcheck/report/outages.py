@@ -110,7 +110,9 @@ def outage(result: AuditResult) -> RunOutage | None:
         return None
     unavailable = [o for r in [*undetermined, *judged] for o in r.resolution.unavailable]
     unsearched = tuple(
-        r.entry.key for r in undetermined if not r.resolution.unavailable and not r.resolution.sources
+        r.entry.key
+        for r in undetermined
+        if not r.resolution.unavailable and r.resolution.record is None and r.resolution.absence_unproven
     )
     return RunOutage(
         services=by_reason(unavailable),
@@ -150,10 +152,16 @@ def statement(found: RunOutage, command: str = "check") -> str:
         parts.append(f"{refs} could not be judged, so the run is incomplete (exit 2).")
     if found.unsearched:
         parts.append(
-            f"No source could look up {', '.join(found.unsearched)}: the evidence lock does not hold "
-            "them and no local records were given."
+            f"No source could look up {', '.join(found.unsearched)}: neither the evidence lock nor "
+            "any local records hold them, and no bibliographic service was asked."
         )
-    if found.unreachable or found.unsearched:
+    if found.unsearched and not found.services:
+        # Already offline: the way forward is to lock them with the network, or to give records.
+        parts.append(
+            "Run `claimcheck lock` with the network to resolve and lock them, or pass --records FILE "
+            "with their records."
+        )
+    elif found.unreachable or found.unsearched:
         offline = {
             "check": "`claimcheck check --offline` audits from the evidence lock and local records "
             "(--records FILE) without the network",

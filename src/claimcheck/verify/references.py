@@ -168,11 +168,21 @@ def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
         finding = rules.finding("R003", message)
         return ReferenceResult(entry, ReferenceStatus.CANNOT_DETERMINE, resolution, (finding,))
     if record is None:
-        if not resolution.sources:
-            message = (
-                "could not be judged: no source could look it up (no evidence lock entry, no "
-                "local records; run `claimcheck lock` or pass --records)"
-            )
+        if resolution.absence_unproven:
+            why = "; ".join(f"{o.service}: {o.reason}" for o in resolution.unavailable)
+            if why:
+                message = f"could not be judged: {why}"
+            elif resolution.sources:
+                message = (
+                    "could not be judged: not in the evidence lock or the local records, and no "
+                    "bibliographic service was asked (offline); run `claimcheck lock` with the "
+                    "network, or pass --records with its record"
+                )
+            else:
+                message = (
+                    "could not be judged: no source could look it up (no evidence lock entry, no "
+                    "local records; run `claimcheck lock` or pass --records)"
+                )
             finding = rules.finding("R003", message)
             return ReferenceResult(entry, ReferenceStatus.CANNOT_DETERMINE, resolution, (finding,))
         printed = (("doi", entry.doi), ("PMID", entry.pmid), ("PMCID", entry.pmcid))
