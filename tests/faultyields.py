@@ -240,7 +240,11 @@ def measure(count: int, seeds: int, rates: tuple[float, ...]) -> str:
             "behind loopback services with a seeded fault-injecting layer drawing from "
             f"{', '.join(RANDOM_FAULTS)}. Rates: mean (min–max) over {seeds} seeds. Judged = the "
             "fault-free run's verdict; misjudged = any other verdict than that or cannot-determine. "
-            f"Fault-free wall time {base_seconds:.1f} s (test timings: see `FAST` in the script).",
+            f"Fault-free wall time {base_seconds:.1f} s. Wall times use the test timings (`FAST` in "
+            "the script: retries wait 10-200 ms) on a shared 2-core machine, so a ratio is noisy "
+            "(below 1 is noise); with the default policy a retry waits 0.25-8 s, so a real run's "
+            "extra time is larger, bounded per request by its 90 s budget and per dead service by "
+            "its circuit breaker (3 failed requests, then one probe a minute).",
             "",
             "| injected faults | references judged as fault-free | misjudged | wall time vs fault-free |",
             "|---|---:|---:|---:|",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -65,14 +64,16 @@ _KEPT = ("<!-- fault-yields:start -->", "<!-- fault-yields:end -->")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    path = session.config.getoption("--reliability-report", default=None)
-    if path and _CASES:
+    option = session.config.getoption("--reliability-report", default=None)
+    if option and _CASES:
+        # From where pytest was started: a test that changed directory must not move the page.
+        path = session.config.invocation_params.dir / option
         page = render(_CASES)
-        old = Path(path).read_text(encoding="utf-8") if Path(path).exists() else ""
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
         start, end = _KEPT
         if start in old and end in old:
             page = page.rstrip("\n") + "\n\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
-        Path(path).write_text(page, encoding="utf-8")
+        path.write_text(page, encoding="utf-8")
 
 
 FAULT_OUTCOME = (
