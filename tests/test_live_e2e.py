@@ -277,7 +277,7 @@ def test_an_unparseable_reply_is_an_outage(cli, project, web, env):
     assert _statuses(done.stdout)["good"] == "verified"  # OpenAlex was not needed for it
     good = next(r for r in _report(done.stdout)["references"] if r["key"] == "good")
     assert [(o["service"], o["kind"]) for o in good["resolution"]["unavailable"]] == [
-        ("openalex", "unparseable")
+        ("openalex", "html-page")
     ]
 
 
