@@ -374,3 +374,18 @@ def test_offline_an_entry_neither_the_lock_nor_local_records_hold_is_undetermine
     assert "11 references: 7 found, 3 not found, 1 not locked" in locked.output, locked.output
     lock = json.loads((bundled_project / "claimcheck.lock").read_text(encoding="utf-8"))
     assert "new2021peptide" not in lock["entries"]
+
+
+def test_help_and_explain_do_not_import_the_pipeline_the_http_stack_or_pandas() -> None:
+    # `--help` took about 70x a bare interpreter because every report format and the HTTP stack
+    # were imported eagerly; the commands now import what they use.
+    import subprocess
+
+    probe = (
+        "import sys; from click.testing import CliRunner; from claimcheck.cli import main; "
+        "CliRunner().invoke(main, ['--help']); CliRunner().invoke(main, ['explain', 'R001']); "
+        "print(' '.join(m for m in ('pandas', 'requests', 'requests_cache', 'pybtex', 'claimcheck.audit', "
+        "'claimcheck.sources.http', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
