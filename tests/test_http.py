@@ -139,6 +139,22 @@ def test_a_failed_probe_opens_the_circuit_again_at_once(tmp_path):
     assert caught.value.kind == "circuit-open" and len(responses.calls) == 3
 
 
+@responses.activate
+def test_a_probe_met_by_429s_does_not_wedge_the_circuit(tmp_path):
+    """The probe's 429s reopen the circuit; after the next cool-down another probe is let through."""
+    responses.add("GET", URL, status=503)
+    http = client(tmp_path, retries=3, breaker_after=1, cooldown_after=2, cooldown=0.2)
+    with pytest.raises(SourceUnavailable):
+        http.get("crossref", URL)  # opens the circuit
+    time.sleep(0.25)
+    responses.replace("GET", URL, status=429)
+    with pytest.raises(SourceUnavailable, match="cooling down"):
+        http.get("crossref", URL)  # the probe: two 429s in a row
+    time.sleep(0.25)
+    responses.replace("GET", URL, json={"ok": 1})
+    assert http.get("crossref", URL).status == 200
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "kind"),
     [

@@ -78,6 +78,12 @@ class Breaker:
         with self._lock:
             self.consecutive_429 = 0
 
+    def end_probe(self) -> None:
+        """The probe ended some other way (an error of ours, not the service's): allow the next."""
+        with self._lock:
+            self._probing = False
+
     def _open(self, reason: str) -> None:
         self.reason = reason
         self.open_until = self.clock() + self.cooldown
+        self._probing = False  # a new cool-down: its end lets the next probe through

@@ -209,7 +209,13 @@ class Http:
         # The slot is held through retries: requests queued behind a failing one see its
         # outcome (an open circuit) instead of each spending its own retries on a dead service.
         with state.slots:
-            return self._send(source, method, url, kwargs, lifetime, shown, where, state)
+            try:
+                return self._send(source, method, url, kwargs, lifetime, shown, where, state)
+            except SourceUnavailable:
+                raise
+            except BaseException:
+                state.breaker.end_probe()  # whatever went wrong here, the circuit must not stay wedged
+                raise
 
     def _send(
         self,
@@ -230,7 +236,8 @@ class Http:
         probe = False
         while True:
             try:
-                probe = breaker.allow() or probe
+                # The probe spends its own retries; any other request checks the circuit each time.
+                probe = probe or breaker.allow()
             except CircuitOpen as exc:
                 raise SourceUnavailable(source, str(exc), None, "circuit-open") from None
             self._pace(state)
