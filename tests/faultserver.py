@@ -112,8 +112,14 @@ class FaultServer:
 
     def stop(self) -> None:
         self._stopped.set()
+        # close() alone does not wake a thread blocked in accept() on Linux: the socket would go
+        # on listening, and a later server given the same port would have its requests answered
+        # by this one (with this one's faults). shutdown() wakes it.
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self._socket.close()
+        self._thread.join(timeout=5)
 
     # -- serving ------------------------------------------------------------------------------
 
@@ -122,6 +128,9 @@ class FaultServer:
             try:
                 conn, _ = self._socket.accept()
             except OSError:
+                return
+            if self._stopped.is_set():
+                conn.close()
                 return
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
