@@ -3,6 +3,7 @@ bibliographic service (real sockets, base URLs from the environment)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -152,7 +153,8 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def web(httpserver) -> FakeWeb:
-    fake = FakeWeb(PAPERS)
+    # A copy: tests change papers (a late retraction), and other modules import PAPERS.
+    fake = FakeWeb(copy.deepcopy(PAPERS))
     httpserver.expect_request(re.compile(".*")).respond_with_handler(fake)
     return fake
 
