@@ -206,6 +206,28 @@ LOCK_SOURCE = "lock"
 
 
 @dataclass(frozen=True)
+class Outage:
+    """One service that could not answer about one reference: who, how (data), and why (words).
+
+    `status` is the last HTTP status seen (None when no answer came at all); `kind` is the
+    fault's kind (http-5xx, rate-limited, timeout, reset, cut-body, html-page, empty-body,
+    unparseable, circuit-open, ...; see `claimcheck.sources.http.retry.KINDS`).
+    """
+
+    service: str
+    reason: str
+    status: int | None = None
+    kind: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "status": self.status, "kind": self.kind, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Outage:
+        return cls(data["service"], data.get("reason", ""), data.get("status"), data.get("kind", ""))
+
+
+@dataclass(frozen=True)
 class Resolution:
     """What resolving one entry found: the matched record, or the candidates and why not."""
 
@@ -213,10 +235,14 @@ class Resolution:
     record: Record | None = None
     method: str = ""
     candidates: tuple[Candidate, ...] = ()
+    #: Services that answered about the entry (with a record or with "nothing").
     sources: tuple[str, ...] = ()
-    #: Sources that could not answer, with the reason: a resolution with these is incomplete.
-    unavailable: tuple[tuple[str, str], ...] = ()
+    #: Services that could not answer about the entry. Whether that leaves the reference
+    #: undetermined depends on what its verdict needs (`claimcheck.sources.needs`).
+    unavailable: tuple[Outage, ...] = ()
     resolved_at: str = ""
+    #: Services whose record of the work was found (a subset of `sources`).
+    held: tuple[str, ...] = ()
 
     @property
     def absence_unproven(self) -> bool:

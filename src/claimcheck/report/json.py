@@ -89,6 +89,8 @@ def _reference(result: ReferenceResult) -> dict[str, Any]:
             "method": resolution.method,
             "sources": list(resolution.sources),
             "resolved_at": resolution.resolved_at,
+            "held": list(resolution.held),
+            "unavailable": [o.to_dict() for o in resolution.unavailable],
         },
         "candidates": [
             {

@@ -110,6 +110,11 @@ def _reference_block(result: ReferenceResult) -> list[str]:
         lines.append(
             f"    [dim]record ({escape(result.record.source)}): {escape(short_citation(result.record))}[/]"
         )
+        if result.resolution.unavailable:
+            # Judged without them: its verdict did not need them (decision 0201); say who was missing.
+            why = outages.describe(result.resolution.unavailable)
+            why = why.replace("did not answer", "could not be asked")
+            lines.append(f"    [dim]judged without: {escape(why)}[/]")
     for finding in result.findings:
         outage = finding.code == "R003" and result.resolution.unavailable and not finding.accepted
         lines.append(_outage_line(result, finding) if outage else _defect_line(finding))
