@@ -272,6 +272,9 @@ class ClaimResult:
     basis: str | None = None
     #: The sentences of the basis record that the verdict rests on, best first.
     evidence: tuple[str, ...] = ()
+    #: The claim-verification model's reading of the basis record (a
+    #: claimcheck.verify.reader.Reading: probabilities and the passages read), None without a model.
+    reading: Any = None
 
 
 @dataclass(frozen=True)

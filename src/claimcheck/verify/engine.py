@@ -28,6 +28,8 @@ from claimcheck.errors import InputError
 from claimcheck.model import Claim, ClaimVerdict, Finding, Record
 from claimcheck.verify.checks import Context, certainty, design, direction, numbers, population, scope
 from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, expand, record_sentences, tokens
+from claimcheck.verify.passages import passages
+from claimcheck.verify.reader import PassageScore, Reader, Reading, build_reader, combine
 
 #: The checks the default engine runs, in the order their findings are reported.
 CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
@@ -94,6 +96,8 @@ class Assessment:
     score: float
     #: Share of the claim's content words found in the quoted sentences (0-1).
     coverage: float = 0.0
+    #: What the claim-verification model read in the record's best passages (None: no model).
+    reading: Reading | None = None
 
 
 def verdict_of(findings: Sequence[Finding]) -> ClaimVerdict:
@@ -106,10 +110,13 @@ class Engine:
     retriever: Retriever = field(default_factory=BM25Retriever)
     judge: ModelJudge | None = None
     top_k: int = 3
+    #: The claim-verification model behind a score cache (None: the word rules alone).
+    reader: Reader | None = None
 
     @property
     def name(self) -> str:
-        return self.retriever.name + (f"+{self.judge.name}" if self.judge else "")
+        model = f"+{self.reader.version}" if self.reader else ""
+        return self.retriever.name + (f"+{self.judge.name}" if self.judge else "") + model
 
     def assess(self, claim: Claim, record: Record, key: str) -> Assessment:
         sentences = record_sentences(record)
@@ -125,7 +132,24 @@ class Engine:
         claim_words = set(tokens(ctx.claim_text))
         quoted = set().union(*(tokens(expand(s.text)) for s in ctx.top)) if ctx.top else set()
         coverage = len(claim_words & quoted) / len(claim_words) if claim_words else 0.0
-        return Assessment(key, verdict_of(findings), tuple(findings), ctx.quote(), score, coverage)
+        reading = self.read(ctx.claim_text, sentences, ranked) if self.reader is not None else None
+        return Assessment(key, verdict_of(findings), tuple(findings), ctx.quote(), score, coverage, reading)
+
+    def read(self, claim: str, sentences: Sequence[Sentence], ranked: Sequence[Scored]) -> Reading | None:
+        """The model's reading of the claim against the record's best passages (the title is
+        not a passage: the model was trained on abstract text)."""
+        assert self.reader is not None
+        reader = self.reader
+        body = [s for s in sentences if s.label != "TITLE"]
+        chosen = passages(body, [r for r in ranked if r.sentence.label != "TITLE"],
+                          lambda text: reader.fits(claim, text), self.top_k)
+        if not chosen:
+            return None
+        scores = reader.score(claim, [p.text for p in chosen])
+        probabilities, ordered = combine(
+            [PassageScore(p.text, p.indices, s) for p, s in zip(chosen, scores, strict=True)]
+        )
+        return Reading(reader.version, probabilities, ordered)
 
     def _model_findings(self, ctx: Context) -> list[Finding]:
         assert self.judge is not None
@@ -316,17 +340,19 @@ def build_engine(settings: EngineSettings | None = None, root: Path | None = Non
     """The engine the configuration asks for; the default needs nothing installed. A relative
     `model_path` is read from the project root."""
     settings = settings or EngineSettings()
+    reader = build_reader(settings.model, root, settings.llm_api_key_env, settings.llm_timeout)
     if settings.backend == "embedding":
-        return Engine(retriever=EmbeddingRetriever(), top_k=settings.top_k)
+        return Engine(retriever=EmbeddingRetriever(), top_k=settings.top_k, reader=reader)
     if settings.backend == "nli":
         model_path = Path(settings.model_path)
         if root is not None and not model_path.is_absolute():
             model_path = root / model_path
-        return Engine(judge=NLIJudge(str(model_path)), top_k=settings.top_k)
+        return Engine(judge=NLIJudge(str(model_path)), top_k=settings.top_k, reader=reader)
     if settings.backend == "llm":
         key = os.environ.get(settings.llm_api_key_env, "") if settings.llm_api_key_env else ""
         return Engine(
             judge=LLMJudge(settings.llm_url, settings.llm_model, key, settings.llm_timeout),
             top_k=settings.top_k,
+            reader=reader,
         )
-    return Engine(top_k=settings.top_k)
+    return Engine(top_k=settings.top_k, reader=reader)
