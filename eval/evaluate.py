@@ -387,7 +387,9 @@ def model_scifact(engine: Engine, split: str = "dev") -> list[tuple[str, list[As
     out = []
     for item in _jsonl(DATA / "scifact" / f"data__SciFact__claims_{split}.jsonl"):
         labels = {e["label"] for v in item["evidence"].values() for e in v}
-        gold = ("supported" if "SUPPORT" in labels else "contradicted") if labels else "not-enough-information"
+        gold = "not-enough-information"
+        if labels:
+            gold = "supported" if "SUPPORT" in labels else "contradicted"
         claim = Claim(id=str(item["id"]), text=item["claim"], cites=tuple(map(str, item["cited_doc_ids"])))
         assessments = []
         for doc in item["cited_doc_ids"]:
@@ -405,7 +407,9 @@ def model_citint(engine: Engine, split: str = "dev") -> list[tuple[str, list[Ass
     out = []
     for item in _jsonl(CITINT / f"data__citint__claims_{split}.jsonl"):
         labels = {e["label"] for v in item["evidence"].values() for e in v}
-        gold = ("supported" if labels == {"SUPPORT"} else "contradicted") if labels else "not-enough-information"
+        gold = "not-enough-information"
+        if labels:
+            gold = "supported" if labels == {"SUPPORT"} else "contradicted"
         text = re.sub(r"\[?<\|[a-z_]+\|>\]?|\(<\|[a-z_]+\|>\)", "", item["claim"]).strip()
         claim = Claim(id=str(item["id"]), text=text, cites=tuple(map(str, item["cited_doc_ids"])))
         assessments = []
@@ -429,7 +433,10 @@ def tune_model(dev: list[tuple[str, list[Assessment]]]) -> ModelMapping:
     grid = [x / 20 for x in range(4, 19)]
     return max(
         (ModelMapping(s, c) for s in grid for c in grid),
-        key=lambda m: (round(model_scores(dev, m).macro_f1, 6), -abs(m.supported - 0.5) - abs(m.contradicted - 0.5)),
+        key=lambda m: (
+            round(model_scores(dev, m).macro_f1, 6),
+            -abs(m.supported - 0.5) - abs(m.contradicted - 0.5),
+        ),
     )
 
 
@@ -473,18 +480,24 @@ def model_section(say: Callable[[str], None], summary: list, model: str, corpus:
     )
     mapping = tune_model(model_covid(engine, COVID_SPLITS["dev"], corpus))
     say(f"Mapping chosen on Check-COVID dev: supported when P(supported) ≥ {mapping.supported:.2f}, "
-        f"contradicted when P(contradicted) ≥ {mapping.contradicted:.2f}, otherwise not enough information.\n")
+        f"contradicted when P(contradicted) ≥ {mapping.contradicted:.2f}, otherwise not enough "
+        "information.\n")
+    composed, extracted = COVID_SPLITS["test (composed)"], COVID_SPLITS["test (extracted)"]
     bars = {
         "SciFact dev (cited abstracts)": (lambda: model_scifact(engine), 0.65),
-        "Check-COVID test (composed)": (lambda: model_covid(engine, COVID_SPLITS["test (composed)"], corpus), 0.65),
-        "Check-COVID test (extracted)": (lambda: model_covid(engine, COVID_SPLITS["test (extracted)"], corpus), 0.55),
-        "Citation-Integrity dev (accurate / not accurate / no evidence)": (lambda: model_citint(engine), 0.50),
+        "Check-COVID test (composed)": (lambda: model_covid(engine, composed, corpus), 0.65),
+        "Check-COVID test (extracted)": (lambda: model_covid(engine, extracted, corpus), 0.55),
+        "Citation-Integrity dev (accurate / not accurate / no evidence)": (
+            lambda: model_citint(engine),
+            0.50,
+        ),
     }
     for name, (run, bar) in bars.items():
         items = run()
         scores = model_scores(items, mapping)
         argmax = model_scores(items, ModelMapping(0.0, 0.0)).macro_f1
-        say(f"### {name}: {len(items)} claims, macro-F1 {scores.macro_f1:.3f}, accuracy {scores.accuracy:.3f} "
+        say(f"### {name}: {len(items)} claims, macro-F1 {scores.macro_f1:.3f}, "
+            f"accuracy {scores.accuracy:.3f} "
             f"(plain argmax: {argmax:.3f})\n")
         say(scores.markdown() + "\n")
         summary.append((f"Model: {name} 3-way macro-F1", f"{scores.macro_f1:.3f}", f"≥ {bar:.2f}",
@@ -507,7 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--tune", action="store_true", help="grid-search the Check-COVID mapping on train+dev"
     )
-    parser.add_argument("--model-only", action="store_true", help="only the claim-verification model's section")
+    parser.add_argument(
+        "--model-only", action="store_true", help="only the claim-verification model's section"
+    )
     parser.add_argument("--model", default="", help="[engine] model to measure (default: the shipped one)")
     parser.add_argument(
         "--engine",

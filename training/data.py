@@ -137,8 +137,14 @@ def check_covid(split: str, rng: random.Random, corpus: dict[str, list[str]]) ->
         centre = [e["sent_index"] for e in item["evidence_set"] if e["sent_index"] < len(texts)]
         centre = centre or _best(item["claim"], texts, 1)
         if centre:
-            out.append(Pair(item["claim"].strip(), _windows(rng, texts, centre), COVID_LABEL[item["label"]],
-                            "check-covid"))
+            out.append(
+                Pair(
+                    item["claim"].strip(),
+                    _windows(rng, texts, centre),
+                    COVID_LABEL[item["label"]],
+                    "check-covid",
+                )
+            )
     return out
 
 
@@ -153,7 +159,9 @@ def citint_claim(text: str) -> str:
 
 
 def citation_integrity(split: str, rng: random.Random) -> list[Pair]:
-    corpus = {d["doc_id"]: d["abstract"] for d in _jsonl(DATA / "citation_integrity" / "data__citint__corpus.jsonl")}
+    corpus = {
+        d["doc_id"]: d["abstract"] for d in _jsonl(DATA / "citation_integrity" / "data__citint__corpus.jsonl")
+    }
     out = []
     for item in _jsonl(DATA / "citation_integrity" / f"data__citint__claims_{split}.jsonl"):
         claim = citint_claim(item["claim"])
@@ -167,7 +175,9 @@ def citation_integrity(split: str, rng: random.Random) -> list[Pair]:
                 out.append(Pair(claim, _windows(rng, texts, best), NEI, "citation-integrity"))
             for evidence in sets:
                 label = SUPPORTED if evidence["label"] == "SUPPORT" else CONTRADICTED
-                out.append(Pair(claim, _windows(rng, texts, evidence["sentences"]), label, "citation-integrity"))
+                out.append(
+                    Pair(claim, _windows(rng, texts, evidence["sentences"]), label, "citation-integrity")
+                )
     return out
 
 
@@ -192,7 +202,13 @@ def evidence_inference(rng: random.Random, limit: int = 2500) -> list[Pair]:
         seen.add(row["PromptID"])
         p = prompts[row["PromptID"]]
         i, c, o = p["Intervention"].strip(), p["Comparator"].strip(), p["Outcome"].strip()
-        gold = "increased" if "increase" in row["Label"] else "decreased" if "decrease" in row["Label"] else "none"
+        gold = (
+            "increased"
+            if "increase" in row["Label"]
+            else "decreased"
+            if "decrease" in row["Label"]
+            else "none"
+        )
         stated = rng.choice(["increased", "decreased", "none"])
         claim = {
             "increased": f"{i} significantly increased {o} compared with {c}.",

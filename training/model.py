@@ -64,7 +64,12 @@ def export(model: PairClassifier, folder: Path, version: str, max_length: int) -
         str(full),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
         output_names=["logits"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "logits": {0: "batch"}},
+        dynamic_axes={
+            "input_ids": axes,
+            "attention_mask": axes,
+            "token_type_ids": axes,
+            "logits": {0: "batch"},
+        },
         opset_version=17,
         dynamo=False,
     )

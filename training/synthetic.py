@@ -23,42 +23,87 @@ from training.data import CONTRADICTED, NEI, SUPPORTED, Pair
 
 #: Words whose swap reverses a finding's direction (both ways).
 _DIRECTION = [
-    ("increased", "decreased"), ("increase", "decrease"), ("increases", "decreases"),
-    ("higher", "lower"), ("greater", "smaller"), ("more", "less"), ("improved", "worsened"),
-    ("enhanced", "impaired"), ("elevated", "reduced"), ("raised", "lowered"), ("positively", "negatively"),
-    ("upregulated", "downregulated"), ("promotes", "inhibits"), ("promoted", "inhibited"),
-    ("induced", "suppressed"), ("activates", "inhibits"), ("larger", "smaller"), ("longer", "shorter"),
-    ("better", "worse"), ("gain", "loss"), ("benefit", "harm"), ("rise", "fall"),
+    ("increased", "decreased"),
+    ("increase", "decrease"),
+    ("increases", "decreases"),
+    ("higher", "lower"),
+    ("greater", "smaller"),
+    ("more", "less"),
+    ("improved", "worsened"),
+    ("enhanced", "impaired"),
+    ("elevated", "reduced"),
+    ("raised", "lowered"),
+    ("positively", "negatively"),
+    ("upregulated", "downregulated"),
+    ("promotes", "inhibits"),
+    ("promoted", "inhibited"),
+    ("induced", "suppressed"),
+    ("activates", "inhibits"),
+    ("larger", "smaller"),
+    ("longer", "shorter"),
+    ("better", "worse"),
+    ("gain", "loss"),
+    ("benefit", "harm"),
+    ("rise", "fall"),
 ]
 _SWAP = {a: b for a, b in _DIRECTION} | {b: a for a, b in _DIRECTION}
 _DIRECTION_RE = re.compile(r"\b(" + "|".join(map(re.escape, _SWAP)) + r")\b", re.IGNORECASE)
 
 _NEGATIONS = [
-    (r"\bwas not\b", "was"), (r"\bwere not\b", "were"), (r"\bdid not\b", "did"), (r"\bdoes not\b", "does"),
-    (r"\bis not\b", "is"), (r"\bare not\b", "are"), (r"\bno significant\b", "a significant"),
-    (r"\bnot significantly\b", "significantly"), (r"\bcannot\b", "can"), (r"\bfailed to\b", "managed to"),
+    (r"\bwas not\b", "was"),
+    (r"\bwere not\b", "were"),
+    (r"\bdid not\b", "did"),
+    (r"\bdoes not\b", "does"),
+    (r"\bis not\b", "is"),
+    (r"\bare not\b", "are"),
+    (r"\bno significant\b", "a significant"),
+    (r"\bnot significantly\b", "significantly"),
+    (r"\bcannot\b", "can"),
+    (r"\bfailed to\b", "managed to"),
 ]
 _AFFIRM = [
-    (r"\bwas\b", "was not"), (r"\bwere\b", "were not"), (r"\bis\b", "is not"), (r"\bare\b", "are not"),
-    (r"\bsignificantly\b", "not significantly"), (r"\bcan\b", "cannot"),
+    (r"\bwas\b", "was not"),
+    (r"\bwere\b", "were not"),
+    (r"\bis\b", "is not"),
+    (r"\bare\b", "are not"),
+    (r"\bsignificantly\b", "not significantly"),
+    (r"\bcan\b", "cannot"),
 ]
 _RESULT = re.compile(
     r"\b(increas|decreas|reduc|improv|associat|higher|lower|significant|inhibit|induc|promot|correlat|"
-    r"elevat|impair|enhanc|risk|effect|prevent|caus)", re.IGNORECASE,
+    r"elevat|impair|enhanc|risk|effect|prevent|caus)",
+    re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(\s?%|\s?-?fold| mg| patients| participants)?")
 
 _POPULATIONS = [
-    "in children", "in pregnant women", "in adults over 65", "in patients with type 1 diabetes",
-    "in healthy volunteers", "in women", "in men", "in people with kidney disease", "in athletes",
+    "in children",
+    "in pregnant women",
+    "in adults over 65",
+    "in patients with type 1 diabetes",
+    "in healthy volunteers",
+    "in women",
+    "in men",
+    "in people with kidney disease",
+    "in athletes",
 ]
 _OUTCOMES = [
-    "and reduces all-cause mortality", "and improves quality of life", "and prevents cancer",
-    "and lowers blood pressure", "and reduces hospital admissions", "and increases life expectancy",
-    "and improves cognitive function", "and reduces body weight",
+    "and reduces all-cause mortality",
+    "and improves quality of life",
+    "and prevents cancer",
+    "and lowers blood pressure",
+    "and reduces hospital admissions",
+    "and increases life expectancy",
+    "and improves cognitive function",
+    "and reduces body weight",
 ]
-_COMPARATORS = ["compared with placebo", "compared with metformin", "compared with standard care",
-                "compared with exercise alone", "compared with aspirin"]
+_COMPARATORS = [
+    "compared with placebo",
+    "compared with metformin",
+    "compared with standard care",
+    "compared with exercise alone",
+    "compared with aspirin",
+]
 
 
 def _case(original: str, word: str) -> str:
@@ -71,7 +116,7 @@ def reverse_direction(sentence: str, rng: random.Random) -> str | None:
         return None
     m = rng.choice(matches)
     swapped = _case(m.group(0), _SWAP[m.group(0).lower()])
-    return sentence[: m.start()] + swapped + sentence[m.end():]
+    return sentence[: m.start()] + swapped + sentence[m.end() :]
 
 
 def toggle_negation(sentence: str, rng: random.Random) -> str | None:
@@ -99,7 +144,7 @@ def change_figure(sentence: str, rng: random.Random) -> str | None:
     text = f"{new:.{decimals}f}" if decimals else str(max(1, round(new)))
     if text == m.group(1):
         return None
-    return sentence[: m.start(1)] + text + sentence[m.end(1):]
+    return sentence[: m.start(1)] + text + sentence[m.end(1) :]
 
 
 def clause(sentence: str, rng: random.Random) -> str:

@@ -60,7 +60,9 @@ def macro_f1(gold: list[int], predicted: list[int]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch", type=int, default=16)
@@ -68,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--layers", type=int, default=4, help="transformer layers kept of the base's 6")
     parser.add_argument("--synthetic", type=int, default=2500, help="synthetic pairs at most")
-    parser.add_argument("--evidence-inference", type=int, default=1000, help="Evidence Inference pairs at most")
+    parser.add_argument(
+        "--evidence-inference", type=int, default=1000, help="Evidence Inference pairs at most"
+    )
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs only (trials)")
     parser.add_argument("--threads", type=int, default=1, help="1 is fastest on a shared 2-core machine")
     parser.add_argument("--version", default="minilm-v1", help="the model's version id (file name)")
@@ -130,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = encode(train)
     dev_rows = {name: encode(pairs) for name, pairs in dev.items()}
     steps = args.epochs * ((len(rows) + args.batch - 1) // args.batch)
-    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01
+    )
     warmup = max(1, steps // 16)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup)))
@@ -152,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 
     history = []
     best, best_state = -1.0, None
-    step = 0
+    step, running = 0, 0.0
     model.train()
     for epoch in range(1, args.epochs + 1):
         for group in batches(rows, args.batch, shuffle=True):
@@ -164,9 +170,13 @@ def main(argv: list[str] | None = None) -> int:
             schedule.step()
             optimiser.zero_grad()
             step += 1
+            running = loss.item() if step == 1 else 0.98 * running + 0.02 * loss.item()
             if step % 50 == 0:
-                print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.3f} "
-                      f"{time.time() - started:.0f}s", flush=True)
+                print(
+                    f"epoch {epoch} step {step}/{steps} loss (running mean) {running:.3f} "
+                    f"{time.time() - started:.0f}s",
+                    flush=True,
+                )
         scores = evaluate()
         mean = sum(scores.values()) / len(scores)
         history.append((epoch, scores, mean))
@@ -192,8 +202,9 @@ def write_results(args, train, dev, history, chosen, path: Path, minutes: float)
     lines = [
         f"# Training run: {args.version}\n",
         f"`python -m training.train` with seed {args.seed}, {args.epochs} epochs, batch {args.batch}, "
-        f"learning rate {args.lr}, {args.layers} of 6 layers, window {args.max_length} tokens, at most {args.synthetic} synthetic "
-        f"pairs, {args.threads} threads; {minutes:.1f} minutes wall time. Model file {path.name}, "
+        f"learning rate {args.lr}, {args.layers} of 6 layers, window {args.max_length} tokens, "
+        f"at most {args.synthetic} synthetic pairs, {args.threads} threads; "
+        f"{minutes:.1f} minutes wall time. Model file {path.name}, "
         f"{path.stat().st_size / 1e6:.1f} MB (int8).\n",
         "## Training pairs\n",
         "| source | supported | contradicted | not enough information |",
@@ -203,20 +214,36 @@ def write_results(args, train, dev, history, chosen, path: Path, minutes: float)
     for source in sorted({p.source for p in train}):
         lines.append(f"| {source} | " + " | ".join(str(counts[(source, i)]) for i in range(3)) + " |")
     lines.append("| total | " + " | ".join(str(sum(p.label == i for p in train)) for i in range(3)) + " |")
-    lines += ["", "## Dev pairs (macro-F1 per epoch; dev chooses the epoch, never trained on)\n",
-              "| epoch | " + " | ".join(dev) + " | mean |", "|---" * (len(dev) + 2) + "|"]
+    lines += [
+        "",
+        "## Dev pairs (macro-F1 per epoch; dev chooses the epoch, never trained on)\n",
+        "| epoch | " + " | ".join(dev) + " | mean |",
+        "|---" * (len(dev) + 2) + "|",
+    ]
     for epoch, scores, mean in history:
         mark = " (chosen)" if epoch == chosen else ""
         lines.append(f"| {epoch}{mark} | " + " | ".join(f"{scores[k]:.3f}" for k in dev) + f" | {mean:.3f} |")
     lines.append("")
-    lines.append("Pair-level figures: one (claim, evidence window) pair each; the claim-level figures the "
-                 "engine reaches are in docs/evaluation.md.\n")
+    lines.append(
+        "Pair-level figures: one (claim, evidence window) pair each; the claim-level figures the "
+        "engine reaches are in docs/evaluation.md.\n"
+    )
     (RESULTS / f"{args.version}.md").write_text("\n".join(lines), encoding="utf-8")
     (RESULTS / f"{args.version}.json").write_text(
-        json.dumps({"history": [{"epoch": e, "dev": s, "mean": m} for e, s, m in history],
-                    "chosen_epoch": chosen, "minutes": round(minutes, 1),
-                    "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
-                                 if k != "out"}}, indent=2) + "\n", encoding="utf-8")
+        json.dumps(
+            {
+                "history": [{"epoch": e, "dev": s, "mean": m} for e, s, m in history],
+                "chosen_epoch": chosen,
+                "minutes": round(minutes, 1),
+                "settings": {
+                    k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "out"
+                },
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ SOURCE_NAMES = (
 _SCHEMA: dict[str, tuple[str, ...]] = {
     "check": ("fail_on",),
     "lock": ("path",),
-    "engine": ("backend", "model", "model_path", "llm_url", "llm_model", "llm_api_key_env", "llm_timeout", "top_k"),
+    "engine": (
+        "backend", "model", "model_path", "llm_url", "llm_model", "llm_api_key_env", "llm_timeout", "top_k",
+    ),
     "cache": ("backend", "url"),
 }
 CACHE_BACKENDS = ("sqlite", "redis", "memory")

@@ -26,7 +26,9 @@ def _reading(reading: Any) -> dict[str, Any] | None:
         "name": reading.model,
         "label": reading.label,
         "probabilities": probabilities(reading.probabilities),
-        "passages": [{"text": p.text, "probabilities": probabilities(p.probabilities)} for p in reading.passages],
+        "passages": [
+            {"text": p.text, "probabilities": probabilities(p.probabilities)} for p in reading.passages
+        ],
     }
 
 

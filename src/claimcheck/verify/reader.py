@@ -79,7 +79,9 @@ class Reading:
 def combine(scored: Sequence[PassageScore]) -> tuple[Probabilities, tuple[PassageScore, ...]]:
     """The claim's reading from its passages: the passage that speaks to the claim most
     (highest supported or contradicted probability) decides; the rest follow, best first."""
-    ordered = tuple(sorted(scored, key=lambda p: -max(p.probabilities.supported, p.probabilities.contradicted)))
+    ordered = tuple(
+        sorted(scored, key=lambda p: -max(p.probabilities.supported, p.probabilities.contradicted))
+    )
     return ordered[0].probabilities, ordered
 
 
@@ -126,7 +128,8 @@ class OnnxScorer:
         meta_path = path.with_suffix(".json")
         if not path.exists() or not meta_path.exists():
             raise InputError(
-                "claimcheck.toml", None,
+                "claimcheck.toml",
+                None,
                 f"engine model '{path}' needs the .onnx file and a {meta_path.name} beside it "
                 "(labels, max_length, tokenizer)",
             )
@@ -141,9 +144,7 @@ class OnnxScorer:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def fits(self, claim: str, passage: str) -> bool:
@@ -177,7 +178,8 @@ class HFScorer:
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
         except ImportError as exc:
             raise InputError(
-                "claimcheck.toml", None,
+                "claimcheck.toml",
+                None,
                 f"engine model '{name}' is a Hugging Face model: pip install 'claimcheck[hf]'",
             ) from exc
         self.torch = torch
@@ -195,8 +197,12 @@ class HFScorer:
             return []
         # NLI models read (premise, hypothesis): the passage first, then the claim.
         inputs = self.tokenizer(
-            [p for _, p in pairs], [c for c, _ in pairs],
-            return_tensors="pt", truncation=True, padding=True, max_length=self.max_length,
+            [p for _, p in pairs],
+            [c for c, _ in pairs],
+            return_tensors="pt",
+            truncation=True,
+            padding=True,
+            max_length=self.max_length,
         )
         with self.torch.no_grad():
             rows = self.model(**inputs).logits.softmax(-1).tolist()
@@ -232,21 +238,31 @@ class OpenAIScorer:
         try:
             response = requests.post(
                 f"{self.url}/chat/completions",
-                json={"model": self.model, "temperature": 0, "messages": [
-                    {"role": "system", "content": _PROMPT},
-                    {"role": "user", "content": f"Claim: {claim}\nPassage: {passage}"},
-                ]},
-                headers=headers, timeout=self.timeout,
+                json={
+                    "model": self.model,
+                    "temperature": 0,
+                    "messages": [
+                        {"role": "system", "content": _PROMPT},
+                        {"role": "user", "content": f"Claim: {claim}\nPassage: {passage}"},
+                    ],
+                },
+                headers=headers,
+                timeout=self.timeout,
             )
             response.raise_for_status()
             content = str(response.json()["choices"][0]["message"]["content"])
             answer = json.loads(content[content.index("{") : content.rindex("}") + 1])
-            values = {k: float(answer.get(k, 0.0)) for k in ("supported", "contradicted", "not_enough_information")}
+            values = {
+                k: float(answer.get(k, 0.0)) for k in ("supported", "contradicted", "not_enough_information")
+            }
         except (requests.RequestException, ValueError, KeyError, IndexError, TypeError) as exc:
             raise ModelUnavailable(f"the model endpoint {self.url} gave no usable answer ({exc})") from exc
         total = sum(values.values()) or 1.0
-        return Probabilities(values["supported"] / total, values["contradicted"] / total,
-                             values["not_enough_information"] / total)
+        return Probabilities(
+            values["supported"] / total,
+            values["contradicted"] / total,
+            values["not_enough_information"] / total,
+        )
 
 
 class ModelUnavailable(RuntimeError):
@@ -347,7 +363,9 @@ class Reader:
         return [found[k] for k in keys]
 
 
-def load_scorer(model: str, root: Path | None = None, api_key_env: str = "", timeout: float = 60.0) -> Scorer | None:
+def load_scorer(
+    model: str, root: Path | None = None, api_key_env: str = "", timeout: float = 60.0
+) -> Scorer | None:
     """The scorer `[engine] model` names ("" or "bundled": the shipped model; "none": none)."""
     if model.lower() == "none":
         return None
@@ -373,8 +391,9 @@ def _onnx(path: Path) -> OnnxScorer:
     return OnnxScorer(path)
 
 
-def build_reader(model: str = "", root: Path | None = None, api_key_env: str = "",
-                 timeout: float = 60.0) -> Reader | None:
+def build_reader(
+    model: str = "", root: Path | None = None, api_key_env: str = "", timeout: float = 60.0
+) -> Reader | None:
     scorer = load_scorer(model, root, api_key_env, timeout)
     return Reader(scorer, ScoreCache(default_cache_path())) if scorer is not None else None
 
