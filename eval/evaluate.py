@@ -465,6 +465,21 @@ def general_nli(reader: object, limit: int = 1000) -> dict[str, tuple[float, int
     return out
 
 
+def tune_passages(model: str, corpus: dict[str, Record]) -> None:
+    """Check-COVID dev and SciFact dev (claim level) for each way of choosing passages: the
+    neighbours kept around a retrieved sentence and how many passages are read. Dev only."""
+    for radius in (0, 1):
+        for limit in (1, 2, 3):
+            engine = build_engine(EngineSettings(model=model))
+            engine.radius, engine.passage_limit = radius, limit
+            dev = model_covid(engine, COVID_SPLITS["dev"], corpus)
+            mapping = tune_model(dev)
+            scifact = model_scores(model_scifact(engine), mapping).macro_f1
+            covid = model_scores(dev, mapping).macro_f1
+            print(f"radius {radius} passages {limit}: Check-COVID dev {covid:.3f} "
+                  f"SciFact dev {scifact:.3f} ({mapping})", flush=True)
+
+
 def model_section(say: Callable[[str], None], summary: list, model: str, corpus: dict[str, Record]) -> None:
     """The claim-verification model on SciFact dev, Check-COVID test and Citation-Integrity dev."""
     engine = build_engine(EngineSettings(model=model))
@@ -520,6 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--tune", action="store_true", help="grid-search the Check-COVID mapping on train+dev"
     )
+    parser.add_argument("--tune-passages", action="store_true", help="passage choice on the dev splits")
     parser.add_argument(
         "--model-only", action="store_true", help="only the claim-verification model's section"
     )
@@ -542,6 +558,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = covid_corpus()
     if args.tune:
         tune_covid(engine, corpus)
+        return 0
+    if args.tune_passages:
+        tune_passages(args.model, corpus)
         return 0
     out: list[str] = []
     say: Callable[[str], None] = out.append

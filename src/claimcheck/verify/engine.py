@@ -125,6 +125,10 @@ class Engine:
     top_k: int = 3
     #: The claim-verification model behind a score cache (None: the word rules alone).
     reader: Reader | None = None
+    #: Neighbours each side of a retrieved sentence in the passages the model reads.
+    radius: int = 1
+    #: At most this many passages are read per record.
+    passage_limit: int = 3
 
     @property
     def name(self) -> str:
@@ -155,7 +159,7 @@ class Engine:
         reader = self.reader
         body = [s for s in sentences if s.label != "TITLE"]
         chosen = passages(body, [r for r in ranked if r.sentence.label != "TITLE"],
-                          lambda text: reader.fits(claim, text), self.top_k)
+                          lambda text: reader.fits(claim, text), self.passage_limit, self.radius)
         if not chosen:
             return None
         # Best passage first; the rest only while no passage has decided the claim (most claims

@@ -37,9 +37,11 @@ def passages(
     ranked: Sequence[Scored],
     fits: Callable[[str], bool],
     limit: int = 3,
+    radius: int = 1,
 ) -> list[Passage]:
     """The whole text when it fits, else a window around each of the `limit` best sentences
-    (sentence and neighbours when they fit, the sentence alone when not), without repeats."""
+    (sentence and `radius` neighbours each side when they fit, the sentence alone when not),
+    without repeats."""
     texts = [s.text for s in sentences]
     whole = " ".join(texts)
     if texts and fits(whole):
@@ -51,10 +53,10 @@ def passages(
         if scored.score <= 0 or scored.sentence.index not in position:
             continue
         i = position[scored.sentence.index]
-        for radius in (1, 0):
-            span = window(texts, [i], radius)
+        for width in range(radius, -1, -1):
+            span = window(texts, [i], width)
             text = " ".join(texts[j] for j in span)
-            if radius == 0 or fits(text):
+            if width == 0 or fits(text):
                 break
         if span not in seen:
             seen.add(span)
