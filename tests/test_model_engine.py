@@ -329,3 +329,27 @@ def test_a_hugging_face_name_without_the_extra_says_how_to_install(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_transformers)
     with pytest.raises(InputError, match=r"claimcheck\[hf\]"):
         reader_module.HFScorer("cross-encoder/nli-deberta-v3-xsmall")
+
+
+def test_the_bundled_article_carries_the_model_reading_into_the_json_report(tmp_path, bundled_project):
+    """Each claim judged against an abstract has the model's probabilities and the passages it
+    read, quoted from the record, in the JSON report; the verdicts stay the word rules' own."""
+    import jsonschema
+
+    from claimcheck.audit import AuditOptions, run_audit
+    from claimcheck.project import load_project
+    from claimcheck.report.json import render, schema
+
+    result = run_audit(load_project(bundled_project), AuditOptions(offline=True))
+    judged = [c for c in result.claims if c.evidence]
+    assert judged and all(c.reading is not None for c in judged)
+    data = json.loads(render(result))
+    jsonschema.validate(data, schema())
+    by_id = {c["id"]: c for c in data["claims"]}
+    for claim in judged:
+        model = by_id[claim.claim.id]["model"]
+        assert model["name"].startswith(BUNDLED_VERSION)
+        assert abs(sum(model["probabilities"].values()) - 1) < 1e-3
+        assert model["passages"] and all(p["text"] for p in model["passages"])
+    unjudged = [c for c in result.claims if c.reading is None]
+    assert all(by_id[c.claim.id]["model"] is None for c in unjudged)
