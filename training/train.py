@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--lr", type=float, default=1.5e-4)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--layers", type=int, default=4, help="transformer layers kept of the base's 6")
     parser.add_argument("--synthetic", type=int, default=2500, help="synthetic pairs at most")
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs only (trials)")
     parser.add_argument("--threads", type=int, default=1, help="1 is fastest on a shared 2-core machine")
-    parser.add_argument("--version", default="minilm-v1", help="the model's version id (file name)")
+    parser.add_argument("--version", default="minilm-v2", help="the model's version id (file name)")
     parser.add_argument("--out", type=Path, default=MODELS, help="where the .onnx and tokenizer go")
     args = parser.parse_args(argv)
 

@@ -34,7 +34,7 @@ from claimcheck.errors import InputError
 LABELS = ("supported", "contradicted", "not-enough-information")
 MODELS = Path(__file__).resolve().parents[1] / "models"
 #: The shipped model (src/claimcheck/models/claimcheck-<version>.onnx).
-BUNDLED_VERSION = "minilm-v1"
+BUNDLED_VERSION = "minilm-v2"
 
 
 @dataclass(frozen=True)
