@@ -480,18 +480,31 @@ def tune_passages(model: str, corpus: dict[str, Record]) -> None:
                   f"{read} passages newly read)", flush=True)
 
 
+def _commit() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def model_section(say: Callable[[str], None], summary: list, model: str, corpus: dict[str, Record]) -> None:
     """The claim-verification model on SciFact dev, Check-COVID test and Citation-Integrity dev."""
     engine = build_engine(EngineSettings(model=model))
     assert engine.reader is not None
     say("## The claim-verification model (docs/model.md)\n")
     say(
-        f"Model `{engine.reader.version}`. Each claim is read against its cited abstract's best passages "
-        "(the retriever's top sentences with their neighbours, or the whole abstract when it fits the "
-        "window); the passage that speaks to the claim most decides. The thresholds that turn "
-        "probabilities into labels were chosen on the Check-COVID dev split, where no bar is measured; "
-        "SciFact dev and Citation-Integrity dev were not trained on and chose only the training epoch. "
-        "Test splits are scored once.\n"
+        f"Model `{engine.reader.version}`, measured at commit {_commit()}. Each claim is read against its "
+        "cited abstract's best passages (the whole abstract when it fits the window, else the retriever's "
+        "top sentences, best first); the passage that speaks to the claim most decides. The thresholds "
+        "that turn probabilities into labels, and the passages read, were chosen on the Check-COVID dev "
+        "split, where no bar is measured; SciFact dev and Citation-Integrity dev were never trained on "
+        "(their pair-level figures chose between two training runs, training/results/). Test splits are "
+        "scored once for the shipped model.\n"
     )
     mapping = tune_model(model_covid(engine, COVID_SPLITS["dev"], corpus))
     say(f"Mapping chosen on Check-COVID dev: supported when P(supported) ≥ {mapping.supported:.2f}, "
