@@ -468,16 +468,19 @@ def general_nli(reader: object, limit: int = 1000) -> dict[str, tuple[float, int
 def tune_passages(model: str, corpus: dict[str, Record]) -> None:
     """Check-COVID dev (claim level) for each way of choosing passages: the neighbours kept
     around a retrieved sentence and how many passages are read. Dev only; no bar is measured there."""
-    for radius in (0, 1):
-        for limit in (1, 2, 3):
-            engine = build_engine(EngineSettings(model=model))
-            engine.radius, engine.passage_limit = radius, limit
-            dev = model_covid(engine, COVID_SPLITS["dev"], corpus)
-            mapping = tune_model(dev)
-            covid = model_scores(dev, mapping).macro_f1
-            read = engine.reader.inferred if engine.reader else 0
-            print(f"radius {radius} passages {limit}: Check-COVID dev {covid:.3f} ({mapping}; "
-                  f"{read} passages newly read)", flush=True)
+    for radius, limit, decided in (
+        (0, 1, 0.9), (0, 2, 0.9), (0, 3, 0.9), (1, 1, 0.9), (1, 2, 0.9), (1, 3, 0.9),
+        (0, 2, 0.75), (0, 3, 0.75), (0, 2, 0.6),
+    ):
+        engine = build_engine(EngineSettings(model=model))
+        engine.radius, engine.passage_limit, engine.decided = radius, limit, decided
+        dev = model_covid(engine, COVID_SPLITS["dev"], corpus)
+        mapping = tune_model(dev)
+        covid = model_scores(dev, mapping).macro_f1
+        read = engine.reader.inferred if engine.reader else 0
+        print(f"radius {radius} passages {limit} decided {decided}: Check-COVID dev {covid:.3f} "
+              f"({mapping}; "
+              f"{read} passages newly read)", flush=True)
 
 
 def _commit() -> str:

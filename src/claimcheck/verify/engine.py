@@ -51,8 +51,10 @@ CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
 )
 
 #: A passage whose supported or contradicted probability reaches this decides the claim: the
-#: passages ranked below it are not read.
-DECIDED = 0.9
+#: passages ranked below it are not read. With at most two passages per record this keeps a cold
+#: run above 50 claims per second on one core; on Check-COVID dev it scores as three passages
+#: and 0.9 do (0.399 against 0.403 macro-F1).
+DECIDED = 0.75
 
 #: What each finding code makes of the claim's verdict (codes not listed leave it supported).
 CODE_VERDICT: dict[str, ClaimVerdict] = {
@@ -130,7 +132,9 @@ class Engine:
     #: sentences at half the cost).
     radius: int = 0
     #: At most this many passages are read per record.
-    passage_limit: int = 3
+    passage_limit: int = 2
+    #: A passage whose supported or contradicted probability reaches this decides the claim.
+    decided: float = DECIDED
 
     @property
     def name(self) -> str:
@@ -173,7 +177,7 @@ class Engine:
             except ModelUnavailable:
                 return None  # the word rules' verdict stands; the reading is simply absent
             read.append(PassageScore(passage.text, passage.indices, score))
-            if max(score.supported, score.contradicted) >= DECIDED:
+            if max(score.supported, score.contradicted) >= self.decided:
                 break
         probabilities, ordered = combine(read)
         return Reading(reader.version, probabilities, ordered)
