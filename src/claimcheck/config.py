@@ -26,7 +26,9 @@ SOURCE_NAMES = (
 _SCHEMA: dict[str, tuple[str, ...]] = {
     "check": ("fail_on",),
     "lock": ("path",),
-    "engine": ("backend", "model_path", "llm_url", "llm_model", "llm_api_key_env", "llm_timeout", "top_k"),
+    "engine": (
+        "backend", "model", "model_path", "llm_url", "llm_model", "llm_api_key_env", "llm_timeout", "top_k",
+    ),
     "cache": ("backend", "url"),
 }
 CACHE_BACKENDS = ("sqlite", "redis", "memory")
@@ -42,6 +44,9 @@ class EngineSettings:
     """`[engine]`: which claim-judging backend runs (see claimcheck.verify.engine)."""
 
     backend: str = "default"
+    #: The claim-verification model: "" (the one shipped with claimcheck), "none", a path to an
+    #: .onnx file, a Hugging Face model name, or "openai:MODEL@URL" (see claimcheck.verify.reader).
+    model: str = ""
     #: A local folder holding the NLI / cross-encoder model (backend "nli").
     model_path: str = ""
     #: An OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (backend "llm").
@@ -185,7 +190,7 @@ def _engine_settings(data: dict[str, Any], text: str, display: str) -> EngineSet
     if backend not in ENGINE_BACKENDS:
         raise InputError(display, _line_of(text, "backend", "engine"),
                          f"engine backend must be one of {', '.join(ENGINE_BACKENDS)}")
-    for key in ("model_path", "llm_url", "llm_model", "llm_api_key_env"):
+    for key in ("model", "model_path", "llm_url", "llm_model", "llm_api_key_env"):
         if not isinstance(data.get(key, ""), str):
             raise InputError(display, _line_of(text, key, "engine"), f"engine {key} must be a string")
     top_k = data.get("top_k", 3)
@@ -208,6 +213,7 @@ def _engine_settings(data: dict[str, Any], text: str, display: str) -> EngineSet
         )
     return EngineSettings(
         backend=backend,
+        model=data.get("model", "").strip(),
         model_path=data.get("model_path", ""),
         llm_url=data.get("llm_url", ""),
         llm_model=data.get("llm_model", ""),

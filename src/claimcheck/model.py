@@ -318,6 +318,9 @@ class ClaimResult:
     evidence: tuple[str, ...] = ()
     #: Why: the element that decides the verdict and what the evidence says of it.
     reason: str = ""
+    #: The claim-verification model's reading of the basis record (a
+    #: claimcheck.verify.reader.Reading: probabilities and the passages read), None without a model.
+    reading: Any = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,25 @@ from claimcheck.model import AuditResult, Entry, Finding, Record, ReferenceResul
 SCHEMA_VERSION = "1.0"
 
 
+def _reading(reading: Any) -> dict[str, Any] | None:
+    """The model's probabilities for the basis record and the passages it read, best first."""
+    if reading is None:
+        return None
+
+    def probabilities(p: Any) -> dict[str, float]:
+        return {"supported": round(p.supported, 4), "contradicted": round(p.contradicted, 4),
+                "not-enough-information": round(p.nei, 4)}
+
+    return {
+        "name": reading.model,
+        "label": reading.label,
+        "probabilities": probabilities(reading.probabilities),
+        "passages": [
+            {"text": p.text, "probabilities": probabilities(p.probabilities)} for p in reading.passages
+        ],
+    }
+
+
 def schema() -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("report.schema.json").read_text())
 
@@ -134,6 +153,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
                 "reason": c.reason or None,
                 "evidence": list(c.evidence),
                 "findings": [_finding(f) for f in c.findings],
+                "model": _reading(c.reading),
             }
             for c in result.claims
         ],

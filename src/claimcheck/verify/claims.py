@@ -76,7 +76,15 @@ def judge_claim(
     engine = engine or default_engine()
     assessments = [engine.assess(claim, r.record, r.entry.key) for r in with_text if r.record]
     best = best_assessment(assessments)
-    return ClaimResult(claim, best.verdict, (*findings, *best.findings), best.key, best.evidence, best.reason)
+    return ClaimResult(
+        claim,
+        best.verdict,
+        (*findings, *best.findings),
+        best.key,
+        best.evidence,
+        reason=best.reason,
+        reading=best.reading,
+    )
 
 
 def judge_claims(
