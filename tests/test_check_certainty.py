@@ -32,3 +32,29 @@ def test_a_hedge_in_the_background_question_does_not_count(seed_records):
         "and non-HDL cholesterol."
     )
     assert check(context(claim, seed_record(seed_records, FOURMAN))) == []
+
+
+def _record(abstract: str):
+    from claimcheck.model import Record
+
+    return Record(source="test", id="r", title="A trial", abstract=abstract)
+
+
+def test_a_denied_proof_word_is_no_claim_of_proof():
+    record = _record("There are no proven pharmacological treatments for NAFLD in HIV. We ran a trial.")
+    claim = "There are no proven pharmacological treatments for NAFLD in people with HIV."
+    assert check(context(claim, record)) == []
+    assert codes(check(context("Tesamorelin is proven to treat NAFLD in people with HIV.", record))) == ["C013"]
+
+
+def test_a_cure_needs_evidence_of_cure_or_remission():
+    record = _record("PATAS improved glucose tolerance and insulin sensitivity in mice with diabetes.")
+    findings = check(context("PATAS cures type 2 diabetes.", record))
+    assert codes(findings) == ["C013"] and "cure" in findings[0].message
+    remission = _record("Half of the patients reached remission of type 2 diabetes after surgery.")
+    assert check(context("Surgery cured type 2 diabetes in half of the patients.", remission)) == []
+
+
+def test_definitive_needs_replication():
+    record = _record("In this preliminary study, tesamorelin reduced liver fat in HIV-infected patients.")
+    assert codes(check(context("Tesamorelin produced definitive reductions in liver fat.", record))) == ["C013"]

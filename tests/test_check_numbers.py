@@ -107,3 +107,21 @@ def test_reference_markers_are_not_figures(seed_records):
 
 def test_thousands_are_read_whole():
     assert [q.low for q in extract("tetanus causes around 60,000 deaths per year")] == [60000]
+
+
+def test_how_long_an_effect_lasted_matches_up_to_in_the_evidence_in_any_unit():
+    from claimcheck.model import Record
+
+    record = Record(
+        source="test",
+        id="r",
+        title="CJC-1295 in healthy adults",
+        abstract="After multiple doses of CJC-1295, mean IGF-I levels remained above baseline for up to 28 d.",
+    )
+    for claim in (
+        "After multiple CJC-1295 doses, mean IGF-I levels stayed above baseline for up to 28 days.",
+        "After multiple CJC-1295 doses, mean IGF-I levels stayed above baseline for 4 weeks.",
+    ):
+        assert check(context(claim, record)) == [], claim
+    longer = "After multiple CJC-1295 doses, mean IGF-I levels stayed above baseline for 60 days."
+    assert codes(check(context(longer, record)))

@@ -19,9 +19,21 @@ from claimcheck.verify.evidence import tokens
 STRONG_BOOSTERS = re.compile(
     r"\b(consistently (?:shown|demonstrated|found|reported)|consistently|proven|proved|proves|"
     r"conclusively|definitively|well[- ]established|well[- ]documented|undoubtedly|unequivocally|"
-    r"always|invariably|beyond doubt)\b",
+    r"always|invariably|beyond doubt|definitive|cures?|cured|curing|curative)\b",
     re.I,
 )
+#: "no proven treatment", "has not been proven": a denial of proof, not a claim of it.
+_DENIED = re.compile(r"\b(?:no|not|never|nor|without|lack\w*|un)(?:\s+(?:yet|been|be|so far|currently))*\s*$", re.I)
+#: A claim of cure needs the evidence to speak of cure or remission.
+_CURE_WORDS = re.compile(r"\b(?:cure\w*|curative|remission|resolv\w*|resolution)\b", re.I)
+
+
+def _asserted_booster(claim: str) -> re.Match[str] | None:
+    """The first proof or consistency word the claim asserts (not one it denies)."""
+    for match in STRONG_BOOSTERS.finditer(claim):
+        if not _DENIED.search(claim[max(0, match.start() - 30) : match.start()]):
+            return match
+    return None
 #: Boosters that overstate when the evidence is hedged.
 BOOSTERS = re.compile(
     r"\b(significant(?:ly)?|directly (?:improv\w*|stimulat\w*|link\w*|caus\w*|address\w*|reduc\w*|lessen\w*|"
@@ -69,7 +81,19 @@ def check(ctx: Context) -> list[Finding]:
                     evidence=ctx.quote(evidence),
                 )
             ]
-    strong = STRONG_BOOSTERS.search(claim)
+    strong = _asserted_booster(claim)
+    if strong and strong.group(0).lower().startswith("cur"):
+        if not _CURE_WORDS.search(ctx.record_text):
+            findings.append(
+                rules.finding(
+                    "C013",
+                    f"the claim says '{strong.group(0)}', but the cited evidence speaks of no cure or "
+                    "remission",
+                    reference=ctx.key,
+                    evidence=ctx.quote(evidence),
+                )
+            )
+        return findings
     if strong and not REPLICATION.search(ctx.record_text):
         findings.append(
             rules.finding(

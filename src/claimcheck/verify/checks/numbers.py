@@ -312,6 +312,9 @@ def _close(a: float, b: float, approximate: bool = False) -> bool:
 def _supports(claim: Quantity, evidence: Quantity) -> bool:
     """Whether one evidence figure backs a claim figure (same kind, within rounding)."""
     approximate = claim.bound == "~" or evidence.bound == "~"
+    if claim.kind == "duration" and not claim.bound and evidence.bound == "<":
+        # "remained above baseline for up to 28 d": how long an effect lasted, as the claim's is.
+        evidence = replace(evidence, bound="")
     if claim.bound == ">":
         return evidence.bound != "<" and (evidence.high >= claim.low or _close(evidence.low, claim.low))
     if claim.bound == "<":
