@@ -23,7 +23,9 @@ STRONG_BOOSTERS = re.compile(
     re.I,
 )
 #: "no proven treatment", "has not been proven": a denial of proof, not a claim of it.
-_DENIED = re.compile(r"\b(?:no|not|never|nor|without|lack\w*|un)(?:\s+(?:yet|been|be|so far|currently))*\s*$", re.I)
+_DENIED = re.compile(
+    r"\b(?:no|not|never|nor|without|lack\w*)(?:\s+(?:yet|been|be|so far|currently))*\s*$", re.I
+)
 #: A claim of cure needs the evidence to speak of cure or remission.
 _CURE_WORDS = re.compile(r"\b(?:cure\w*|curative|remission|resolv\w*|resolution)\b", re.I)
 
