@@ -125,3 +125,8 @@ def test_how_long_an_effect_lasted_matches_up_to_in_the_evidence_in_any_unit():
         assert check(context(claim, record)) == [], claim
     longer = "After multiple CJC-1295 doses, mean IGF-I levels stayed above baseline for 60 days."
     assert codes(check(context(longer, record)))
+
+
+def test_a_number_naming_a_phase_or_type_is_no_count():
+    assert [q for q in extract("In pooled phase 3 trials in HIV patients, VAT fell.") if q.kind == "count"] == []
+    assert [q for q in extract("In 3 trials in HIV patients, VAT fell.") if q.kind == "count"]

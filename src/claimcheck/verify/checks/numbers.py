@@ -125,6 +125,8 @@ def without_citation_marks(text: str) -> str:
     """The sentence with its reference markers blanked out (same length, so spans still line up)."""
     return _CITATION_MARK.sub(lambda m: " " * len(m.group(0)), text)
 _DIGIT = re.compile(r"\d")
+#: Words whose number names a thing ("phase 3", "type 2", "grade 4"), read just before a figure.
+_ORDINAL_NAME = re.compile(r"\b(?:phase|type|grade|stage|class|wave|study|trial)\s+$", re.I)
 _WORD_NUMBERS = {
     "two": 2,
     "three": 3,
@@ -257,6 +259,8 @@ def _extract(text: str) -> tuple[Quantity, ...]:
             ahead = text[max(0, lead - 2) : lead]
             if ahead[-1:].isalpha() or (ahead[-1:] == "-" and ahead[:1].isalpha()):
                 continue
+            if _ORDINAL_NAME.search(text, max(0, lead - 8), lead):
+                continue  # "phase 3 trials", "type 2 diabetes": a name, not 3 trials
             groups = match.groupdict()
             before = _BOUND_BEFORE.search(text, max(0, start - 32), start)
             groups["bound"] = before.group("bound") if before else None
