@@ -141,6 +141,10 @@ class OnnxScorer:
         self.tokenizer = Tokenizer.from_file(str(path.parent / meta["tokenizer"]))
         self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
         self.tokenizer.enable_padding()
+        #: The same tokenizer without truncation or padding, to measure whether a pair fits.
+        self._counter = Tokenizer.from_file(str(path.parent / meta["tokenizer"]))
+        self._counter.no_truncation()
+        self._counter.no_padding()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -148,11 +152,7 @@ class OnnxScorer:
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def fits(self, claim: str, passage: str) -> bool:
-        self.tokenizer.no_truncation()
-        try:
-            return len(self.tokenizer.encode(claim, passage).ids) <= self.max_length
-        finally:
-            self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
+        return len(self._counter.encode(claim, passage, add_special_tokens=True)) <= self.max_length
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[Probabilities]:
         import numpy as np
