@@ -183,8 +183,15 @@ class HFScorer:
                 f"engine model '{name}' is a Hugging Face model: pip install 'claimcheck[hf]'",
             ) from exc
         self.torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(name)
-        self.model = AutoModelForSequenceClassification.from_pretrained(name).eval()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(name)
+            self.model = AutoModelForSequenceClassification.from_pretrained(name).eval()
+        except (OSError, ValueError) as exc:
+            raise InputError(
+                "claimcheck.toml", None,
+                f"engine model '{name}' could not be loaded: not a local model folder, and not downloadable "
+                f"from the Hugging Face hub here ({type(exc).__name__})",
+            ) from exc
         self.labels = [str(self.model.config.id2label[i]) for i in range(self.model.config.num_labels)]
         self.max_length = max_length
         self.version = f"hf:{name}"
