@@ -543,6 +543,78 @@ def model_section(say: Callable[[str], None], summary: list, model: str, corpus:
 # --- report ---------------------------------------------------------------------------------------
 
 
+#: The figures of the previous turn (docs/evaluation.md at this commit), shown beside the new ones.
+PREVIOUS_COMMIT = "afa2b44"
+PREVIOUS = {
+    "Check-COVID test (composed) 3-way macro-F1": "0.392",
+    "Check-COVID test (extracted) 3-way macro-F1": "0.196",
+    "Citation-Integrity dev flag precision (all flags)": "0.359 (51/142 flags, recall 0.41)",
+    "Citation-Integrity dev flag precision (confident subset, chosen on train)": (
+        "0.500 (7/14 flags, recall 0.06)"
+    ),
+    "Claim strength macro-F1 (held-out half)": "0.737",
+    "Exaggeration macro-F1 (train pairs)": "0.550",
+    "Claims per second (one core, first pass)": "532",
+}
+
+
+def _commit() -> str:
+    """The commit measured (with '+changes' when the worktree differs from it)."""
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "src", "eval"],
+            cwd=REPO, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+# --- claimcheck's own labelled set (issue 13) -------------------------------------------------------
+
+
+def labelled_section(
+    engine: Engine, say: Callable[[str], None], summary: list[tuple[str, str, str, str]]
+) -> None:
+    """The labelled health claims: the tuned two thirds and the held-aside third, apart."""
+    sys.path.insert(0, str(REPO / "eval"))
+    import labelled
+
+    if not labelled.SEED.exists():
+        say("## claimcheck's labelled health claims\n\nSkipped: the seed records are not in ../shared.\n")
+        return
+    items = labelled.load()
+    say("## claimcheck's labelled health claims (eval/labelled_claims.yaml)\n")
+    say(
+        f"{len(items)} health claims written for issue 13 against the bundled seed records, each labelled "
+        "supported / overstated / unsupported / contradicted with a one-line reason, before any rule was "
+        "tuned. The claims whose CRC-32 id is divisible by three are held aside: the rules were tuned on the "
+        "other two thirds only, with `python eval/labelled.py` (which prints no per-claim result for the "
+        "held-aside part), and the held-aside part was scored once at the end (decision 0900). Flag "
+        "precision is the share of non-supported verdicts whose label is exactly right.\n"
+    )
+    for name, aim in (("tuned", False), ("held-aside", True)):
+        figures = labelled.figures(labelled.judge(labelled.part(items, name), engine))
+        say(f"### {name}: {figures.summary()}\n")
+        say("Confusion matrix (rows labelled, columns verdict):\n")
+        say(figures.matrix() + "\n")
+        if aim:
+            right, precise = figures.accuracy, figures.flag_precision
+            summary += [
+                ("Labelled set, held-aside third: verdicts right", f"{right:.3f}", "≥ 0.90",
+                 "met" if right >= 0.90 else f"missed by {0.90 - right:.3f}"),
+                ("Labelled set, held-aside third: false 'supported' on unsupported/contradicted",
+                 str(figures.false_supported), "0", "met" if figures.false_supported == 0 else "missed"),
+                ("Labelled set, held-aside third: flag precision", f"{precise:.3f}", "≥ 0.85",
+                 "met" if precise >= 0.85 else f"missed by {0.85 - precise:.3f}"),
+            ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -600,6 +672,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(out[2:]))
             print("\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in summary))
             return 0
+
+    if args.engine == "default":
+        labelled_section(engine, say, summary)
 
     # Check-COVID
     say("## Check-COVID (news claims against the CORD-19 abstract they rest on)\n")
@@ -790,8 +865,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
 
-    table = ["## Summary\n", "| measure | result | aim | |", "|---|---|---|---|"]
-    table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in summary]
+    commit = _commit()
+    table = [
+        "## Summary\n",
+        f"Measured at commit {commit}; the previous column is the last turn's figure (commit "
+        f"{PREVIOUS_COMMIT}, default engine), where there was one.\n",
+        "| measure | result | previous | aim | |",
+        "|---|---|---|---|---|",
+    ]
+    if args.engine != "default":
+        table[1] = f"Measured at commit {commit}.\n"
+    table += [f"| {a} | {b} | {PREVIOUS.get(a, '-')} | {c} | {d} |" for a, b, c, d in summary]
     text = out[0] + "\n" + out[1] + "\n" + "\n".join(table) + "\n\n" + "\n".join(out[2:]) + "\n"
     text += (
         "\n" + (REPO / "eval" / "discussion.md").read_text(encoding="utf-8")

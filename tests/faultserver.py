@@ -50,6 +50,22 @@ ECHO = "echo-400"
 QUICK_FAULTS = tuple(f for f in FAULTS if f not in {"refused", "timeout", "slow-drip", "oversized"})
 #: Faults a retry can get past (a real server's hiccups).
 TRANSIENT_FAULTS = ("reset", "429", "429-retry-after", "500", "502", "503")
+#: What real services and proxies do at random (issue 14), drawn by fault-rate runs: errors,
+#: rate limits, resets, stalls longer than the client's timeout, bodies truncated or cut
+#: mid-stream, HTML maintenance pages and empty bodies with status 200.
+RANDOM_FAULTS = (
+    "500",
+    "502",
+    "503",
+    "429",
+    "429-retry-after",
+    "reset",
+    "stall",
+    "truncated",
+    "cut-connection",
+    "html-error-page",
+    "empty-200",
+)
 
 REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Unavailable"}
 
@@ -70,6 +86,8 @@ class FaultServer:
     delay: float = 0.0
     #: How long a slow drip lasts if the client keeps listening.
     drip: float = 20.0
+    #: How long a "stall" holds an answer back before sending it (longer than the client waits).
+    stall: float = 1.0
     #: (service, fault or "") of every request served
     served: list[tuple[str, str]] = field(default_factory=list)
     #: The head (request line and headers) of every request, as received.
@@ -94,8 +112,14 @@ class FaultServer:
 
     def stop(self) -> None:
         self._stopped.set()
+        # close() alone does not wake a thread blocked in accept() on Linux: the socket would go
+        # on listening, and a later server given the same port would have its requests answered
+        # by this one (with this one's faults). shutdown() wakes it.
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self._socket.close()
+        self._thread.join(timeout=5)
 
     # -- serving ------------------------------------------------------------------------------
 
@@ -104,6 +128,9 @@ class FaultServer:
             try:
                 conn, _ = self._socket.accept()
             except OSError:
+                return
+            if self._stopped.is_set():
+                conn.close()
                 return
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
@@ -141,6 +168,8 @@ class FaultServer:
             self.served.append((service, fault))
         if self.delay:
             self._stopped.wait(self.delay)
+        if fault == "stall":
+            self._stopped.wait(self.stall)
         if fault in {"reset", "timeout", "slow-drip", "cut-connection", "oversized"}:
             self._misbehave(conn, fault)
             return False
@@ -177,6 +206,8 @@ class FaultServer:
             return 400, "text/plain", echoed, []
         if fault in {"500", "502", "503"}:
             return int(fault), "text/plain", f"HTTP {fault}".encode(), []
+        if fault == "empty-200":
+            return 200, "application/json", b"", []
         if fault == "html-error-page":
             page = b"<!doctype html><html><body><h1>Down for maintenance</h1></body></html>"
             return 200, "text/html; charset=utf-8", page, []

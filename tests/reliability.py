@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -59,17 +58,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     )
 
 
+#: The section tests/faultyields.py writes (a measurement, not a test run): kept when the page
+#: is regenerated from a test run.
+_KEPT = ("<!-- fault-yields:start -->", "<!-- fault-yields:end -->")
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    path = session.config.getoption("--reliability-report", default=None)
-    if path and _CASES:
-        Path(path).write_text(render(_CASES), encoding="utf-8")
+    option = session.config.getoption("--reliability-report", default=None)
+    if option and _CASES:
+        # From where pytest was started: a test that changed directory must not move the page.
+        path = session.config.invocation_params.dir / option
+        page = render(_CASES)
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        start, end = _KEPT
+        if start in old and end in old:
+            page = page.rstrip("\n") + "\n\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+        path.write_text(page, encoding="utf-8")
 
 
 FAULT_OUTCOME = (
-    "exit 2 (incomplete), no traceback; every reference the service was asked about is "
-    "`cannot-determine` or keeps its true verdict (never `not-found`/`wrong-work`); the others "
-    "are intact; the lock's entries are unchanged; a fault-free rerun on the same cache gives "
-    "the fault-free verdicts (nothing faulty was cached)"
+    "no traceback; every reference keeps its true verdict or is `cannot-determine` (never "
+    "`not-found`/`wrong-work`), those the service is not asked about keep it; exit 2 exactly "
+    "when one is undetermined; the broken service is named (incomplete, or judged without it); "
+    "the lock's entries are unchanged; a fault-free rerun on the same cache gives the fault-free "
+    "verdicts (nothing faulty was cached)"
 )
 
 

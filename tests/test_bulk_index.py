@@ -104,6 +104,39 @@ def test_a_large_csl_json_file_is_streamed_item_by_item(tmp_path, monkeypatch):
     assert [r.id for r in read_records(path)] == [f"csl{i}" for i in range(50)]
 
 
+class CountingStream(io.StringIO):
+    """A text stream that counts how much was read from it."""
+
+    taken = 0
+
+    def read(self, size: int = -1) -> str:
+        text = super().read(size)
+        self.taken += len(text)
+        return text
+
+
+def test_a_malformed_item_near_the_start_of_a_large_dump_is_reported_without_reading_it_all():
+    """Issue 14: the reader used to buffer the whole rest of the file looking for the item's end."""
+    good = [dict(CSL, id=f"csl{i}", DOI=f"10.1000/csl.{i}") for i in range(40000)]  # about 6 MB
+    body = json.dumps(good, indent=1)[1:]
+    dump = "[\n" + json.dumps(CSL) + ',\n{"id": "broken", "title": "no closing quote, then a colon": 1},\n' + body
+    stream = CountingStream(dump)
+    items = iter_items(stream, chunk=65536, shown="dump.json")
+    assert next(items)["id"] == CSL["id"]
+    with pytest.raises(InputError) as caught:
+        next(items)
+    assert caught.value.render().startswith("dump.json:3: malformed JSON")
+    assert len(dump) > 5_000_000 and stream.taken <= 2 * 65536  # one chunk or two, not the dump
+
+
+def test_an_unfinished_item_is_cut_off_at_the_item_size_bound():
+    """A string that never ends (a dump cut mid-item, then garbage) costs at most `max_item`."""
+    stream = CountingStream('[{"id": "a", "title": "' + "x" * 3_000_000)
+    with pytest.raises(InputError, match="an item longer than 100000 characters"):
+        list(iter_items(stream, chunk=65536, shown="cut.json", max_item=100_000))
+    assert stream.taken <= 100_000 + 2 * 65536
+
+
 def test_the_index_file_is_built_once_and_answers_look_ups(tmp_path):
     xml = tmp_path / "pubmed.xml"
     xml.write_text(_baseline(20), encoding="utf-8")

@@ -341,3 +341,20 @@ def test_caption_recognition_needs_two_signals(text: str, caption: bool) -> None
     from claimcheck.inputs.documents import is_caption
 
     assert is_caption(text) is caption
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coffee drinking was associated with lower mortality in a large cohort.",
+        "Men who smoke have a higher risk of lung cancer than men who never smoked.",
+        "Vaccination reduced hospitalisation among older adults by 60%.",
+        "Regular exercise improves sleep quality in people with depression.",
+    ],
+)
+def test_claims_of_any_health_article_are_check_worthy_not_only_metabolic_ones(sentence: str) -> None:
+    # A new article on coffee, smoking or vaccines names outcomes (mortality, cancer, risk)
+    # and exposures the peptide article never used; its claims must still be scaffolded.
+    from claimcheck.extract.worthiness import assess
+
+    assert assess(sentence).worthy, assess(sentence).reasons

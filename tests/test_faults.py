@@ -1,11 +1,11 @@
 """Fault injection: every service, every way a server breaks, over real loopback sockets.
 
 Each case runs `claimcheck check --refresh` (live look-ups, lock rewritten) with one service
-broken, then asserts what issue 8 asks: a bounded run, no traceback, exit 2, the references
-that service was asked about `cannot-determine` (or still their true verdict), never
-`not-found` or `wrong-work` because of the fault, the others intact, the lock's entries
-unchanged, and nothing faulty in the cache (a second run with the fault gone, same cache, gives
-the fault-free verdicts).
+broken, then asserts what issues 8 and 14 ask: a bounded run, no traceback, every reference
+either its true verdict or `cannot-determine` (never `not-found` or `wrong-work` because of the
+fault), exit 2 exactly when one is undetermined, the broken service named (as incomplete or
+as not asked), the lock keeping its records, and nothing faulty in the cache (a second run with
+the fault gone, same cache, gives the fault-free verdicts).
 """
 
 from __future__ import annotations
@@ -103,23 +103,26 @@ def test_a_broken_service_makes_the_run_incomplete_and_nothing_else(
         server.faults[service] = fault
     done = run(["check", str(project), "--refresh", "--format", "json"], env)
 
-    assert done.exit_code == 2, done.output
     found = statuses(done.stdout)
+    assert done.exit_code == (2 if "cannot-determine" in found.values() else 1), done.output
     assert set(found) == set(EXPECTED)
-    assert "cannot-determine" in found.values()
     for key, status in found.items():
         assert status in {EXPECTED[key], "cannot-determine"}, (key, status)
     for key in UNAFFECTED.get(service, ()):
         assert found[key] == EXPECTED[key], key
     shown = "doi.org" if service == "doiorg" else service
-    assert any(shown in reason for reason in json.loads(done.stdout)["incomplete_reasons"])
+    report = json.loads(done.stdout)
+    named = [o for r in report["references"] for o in r["resolution"]["unavailable"] if o["service"] == shown]
+    assert named or any(shown in reason for reason in report["incomplete_reasons"])
+    assert shown in done.stderr  # the run's closing statement names it either way
     # The client bounded what the server did: it hung up on drips and floods, and followed a
     # redirect loop only a few times (5 redirects, one retry) on each of the request chains that
     # run concurrently before the service is marked down (first and second look-up round, search).
     assert server.endured == []
     if fault == "redirect-loop":
         assert sum(1 for s, _ in server.served if s == service) <= 3 * 2 * 6
-    # The lock keeps what the fault-free run found for every reference.
+    # The lock keeps what the fault-free run found for every reference (a partial resolution,
+    # even one judged, never replaces a complete one).
     assert lock_entries(project) == before
 
     # Nothing faulty was cached: with the service healthy again the same cache gives the truth.

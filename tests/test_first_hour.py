@@ -342,3 +342,50 @@ def test_an_outage_is_summarised_by_service_and_kind_of_failure() -> None:
     said = outages.statement(found)
     assert said.startswith("INCOMPLETE: these services did not answer: crossref, pubmed (connection failed); ")
     assert "1 of 3 references could not be judged" in said and "--offline" not in said  # some answered
+
+
+def test_offline_with_nothing_to_look_up_says_lock_or_records_not_go_offline() -> None:
+    # Already offline: advising `--offline` or "check the network" sends the user in a circle.
+    from claimcheck.report import outages
+
+    said = outages.statement(outages.Outage({}, ("a", "b"), 2, unsearched=("a", "b")))
+    assert "No source could look up a, b" in said
+    assert "claimcheck lock" in said and "--records FILE" in said
+    assert "--offline" not in said and "Check the network" not in said
+
+
+def test_offline_an_entry_neither_the_lock_nor_local_records_hold_is_undetermined_not_missing(
+    bundled_project: Path,
+) -> None:
+    # The lock's records act as a local source offline; its silence about a new entry is not
+    # evidence that the paper does not exist (it would be a false R001), nor may it be locked.
+    bib = bundled_project / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + NEW_ENTRY, encoding="utf-8")
+    checked = invoke("check", bundled_project, "--offline", "--format", "json")
+    assert checked.exit_code == 2, checked.output
+    import json
+
+    report = json.loads(checked.stdout)
+    (new,) = [r for r in report["references"] if r["key"] == "new2021peptide"]
+    assert new["status"] == "cannot-determine"
+    assert "no bibliographic service was asked" in json.dumps(new)
+    locked = invoke("lock", bundled_project, "--offline")
+    assert locked.exit_code == 2
+    assert "11 references: 7 found, 3 not found, 1 not locked" in locked.output, locked.output
+    lock = json.loads((bundled_project / "claimcheck.lock").read_text(encoding="utf-8"))
+    assert "new2021peptide" not in lock["entries"]
+
+
+def test_help_and_explain_do_not_import_the_pipeline_the_http_stack_or_pandas() -> None:
+    # `--help` took about 70x a bare interpreter because every report format and the HTTP stack
+    # were imported eagerly; the commands now import what they use.
+    import subprocess
+
+    probe = (
+        "import sys; from click.testing import CliRunner; from claimcheck.cli import main; "
+        "CliRunner().invoke(main, ['--help']); CliRunner().invoke(main, ['explain', 'R001']); "
+        "print(' '.join(m for m in ('pandas', 'requests', 'requests_cache', 'pybtex', 'claimcheck.audit', "
+        "'claimcheck.sources.http', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

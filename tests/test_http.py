@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,14 +94,96 @@ def test_5xx_beyond_the_retry_budget_is_an_outage_and_not_cached(tmp_path):
 
 
 @responses.activate
-def test_a_source_that_failed_is_not_asked_again_in_the_same_run(tmp_path):
+def test_one_failed_request_does_not_take_the_service_down(tmp_path):
+    """A request that spent its retries is bad luck, not an outage: the next one is asked."""
     responses.add("GET", URL, status=503)
-    http = client(tmp_path, retries=0)
-    with pytest.raises(SourceUnavailable):
+    responses.add("GET", URL + "/other", json={"ok": 1})
+    http = client(tmp_path, retries=0, breaker_after=3)
+    with pytest.raises(SourceUnavailable) as caught:
         http.get("crossref", URL)
-    with pytest.raises(SourceUnavailable, match="earlier in this run"):
+    assert (caught.value.status, caught.value.kind) == (503, "http-5xx")
+    assert http.get("crossref", URL + "/other").status == 200
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_sustained_failure_opens_the_circuit_and_a_probe_closes_it(tmp_path):
+    responses.add("GET", URL, status=503)
+    http = client(tmp_path, retries=1, breaker_after=3, cooldown=0.3)
+    for _ in range(3):
+        with pytest.raises(SourceUnavailable, match="HTTP 503"):
+            http.get("crossref", URL)
+    assert len(responses.calls) == 6  # three requests, each with its retry
+    with pytest.raises(SourceUnavailable, match="down after 3 failed") as caught:
         http.get("crossref", URL + "/other")
-    assert len(responses.calls) == 1
+    assert caught.value.kind == "circuit-open" and len(responses.calls) == 6  # not even asked
+    assert http.is_down("crossref")
+    time.sleep(0.35)  # the cool-down passes: one probe is let through (half-open)
+    responses.replace("GET", URL, json={"ok": 1})
+    assert http.get("crossref", URL).status == 200
+    assert not http.is_down("crossref")
+
+
+@responses.activate
+def test_a_failed_probe_opens_the_circuit_again_at_once(tmp_path):
+    responses.add("GET", URL, status=502)
+    http = client(tmp_path, retries=0, breaker_after=2, cooldown=0.2)
+    for _ in range(2):
+        with pytest.raises(SourceUnavailable):
+            http.get("crossref", URL)
+    time.sleep(0.25)
+    with pytest.raises(SourceUnavailable, match="HTTP 502"):
+        http.get("crossref", URL)  # the probe, failing
+    with pytest.raises(SourceUnavailable) as caught:
+        http.get("crossref", URL)
+    assert caught.value.kind == "circuit-open" and len(responses.calls) == 3
+
+
+@responses.activate
+def test_a_probe_met_by_429s_does_not_wedge_the_circuit(tmp_path):
+    """The probe's 429s reopen the circuit; after the next cool-down another probe is let through."""
+    responses.add("GET", URL, status=503)
+    http = client(tmp_path, retries=3, breaker_after=1, cooldown_after=2, cooldown=0.2)
+    with pytest.raises(SourceUnavailable):
+        http.get("crossref", URL)  # opens the circuit
+    time.sleep(0.25)
+    responses.replace("GET", URL, status=429)
+    with pytest.raises(SourceUnavailable, match="cooling down"):
+        http.get("crossref", URL)  # the probe: two 429s in a row
+    time.sleep(0.25)
+    responses.replace("GET", URL, json={"ok": 1})
+    assert http.get("crossref", URL).status == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "kind"),
+    [
+        ("", "application/json", "empty-body"),
+        ('{"items": [', "application/json", "unparseable"),
+        ("<eSearchResult><Count>1</Count>", "text/xml", "unparseable"),
+        ("<!DOCTYPE html><p>Maintenance</p>", "text/html", "html-page"),
+        ("<html><p>Proxy</p></html>", "application/json", "html-page"),
+    ],
+)
+@responses.activate
+def test_a_200_that_is_no_answer_is_retried_and_never_cached(tmp_path, body, content_type, kind):
+    responses.add("GET", URL, body=body, content_type=content_type)
+    responses.add("GET", URL, json={"ok": 1})
+    http = client(tmp_path)
+    assert http.get("crossref", URL).json() == {"ok": 1}
+    assert http.retried[("crossref", kind)] == 1 and len(responses.calls) == 2
+    assert http.get("crossref", URL).from_cache  # the good answer, not the faulty one
+
+
+@responses.activate
+def test_the_time_budget_ends_the_retries(tmp_path):
+    responses.add("GET", URL, status=503)
+    sleeps = Sleeps()
+    http = client(tmp_path, sleeps, retries=50, backoff=10, backoff_max=10, budget=25)
+    with pytest.raises(SourceUnavailable, match="budget spent"):
+        http.get("crossref", URL)
+    # waits of 5-10 s each (jittered) fit at most 5 times into 25 s
+    assert len(sleeps) <= 5 and sum(sleeps) <= 25
 
 
 @responses.activate
@@ -206,12 +289,12 @@ def test_a_status_check_does_not_accept_an_old_answer(tmp_path, monkeypatch):
 @responses.activate
 def test_an_answer_the_caller_could_not_parse_is_not_kept_in_the_cache(tmp_path):
     responses.add("GET", URL + "/good", json={"ok": 1})
-    responses.add("GET", URL + "/bad", body='{"status": ok,', content_type="application/json")
+    responses.add("GET", URL + "/bad", json={"message": 7})  # valid JSON, not the API's shape
     http = client(tmp_path)
     with http.kept_if_parsed():
         http.get("crossref", URL + "/good").json()
-    with pytest.raises(SourceUnavailable), http.kept_if_parsed():
-        http.get("crossref", URL + "/bad").json()
+    with pytest.raises(TypeError), http.kept_if_parsed():
+        http.get("crossref", URL + "/bad").json()["message"]["items"]
     assert http.get("crossref", URL + "/good").from_cache
     assert not http.get("crossref", URL + "/bad").from_cache  # asked again, not served stale
     assert len(responses.calls) == 3
@@ -220,10 +303,11 @@ def test_an_answer_the_caller_could_not_parse_is_not_kept_in_the_cache(tmp_path)
 @responses.activate
 def test_a_200_html_page_is_an_outage_and_not_cached(tmp_path):
     responses.add("GET", URL, body="<html>Down for maintenance</html>", content_type="text/html")
-    http = client(tmp_path, retries=0)
+    http = client(tmp_path, retries=0, breaker_after=5)
     for _ in range(2):
-        with pytest.raises(SourceUnavailable, match="HTML page"):
+        with pytest.raises(SourceUnavailable, match="HTML page") as caught:
             http.get("crossref", URL)
+        assert (caught.value.status, caught.value.kind) == (200, "html-page")
     assert len(responses.calls) == 2
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fakeweb import FakeWeb, Paper, environment
 
-from claimcheck.model import Entry, Person, Record, ReferenceStatus, Resolution, Update
+from claimcheck.model import Entry, Outage, Person, Record, ReferenceStatus, Resolution, Update
 from claimcheck.resolve import resolve
 from claimcheck.sources import notices
 from claimcheck.sources.merge import merge
@@ -170,11 +170,50 @@ def test_retraction_keeps_the_field_findings_and_correction_does_not_hide_a_mism
     assert {f.code for f in result.findings} == {"R022", "R014"}
 
 
-def test_an_outage_leaves_a_found_record_undetermined_unless_it_is_retracted():
-    outage = (("pubmed", "HTTP 503"),)
-    assert _result(BASE, unavailable=outage).status is ReferenceStatus.CANNOT_DETERMINE
-    retracted = Record(**{**BASE.to_dict(), "updates": (Update(notices.RETRACTION, "10.1/n", "crossref"),)})
-    assert _result(retracted, unavailable=outage).status is ReferenceStatus.RETRACTED
+def _held(record: Record, held: tuple[str, ...], unavailable: tuple[Outage, ...], entry: Entry | None = None):
+    entry = entry or Entry(key="k", title=record.title, year=record.year, doi=record.doi)
+    resolution = Resolution(
+        key="k", record=record, method="identifier", sources=held, unavailable=unavailable, held=held
+    )
+    return verify_reference(entry, resolution)
+
+
+def test_a_found_record_is_judged_when_a_notice_source_holding_it_answered():
+    """Decision 0201: the verdict needs a holder and one notice source, not every service."""
+    down = (
+        Outage("openalex", "HTTP 503 (x)", 503, "http-5xx"),
+        Outage("semanticscholar", "timed out", None, "timeout"),
+    )
+    judged = _held(BASE, ("crossref",), down)
+    assert judged.status is ReferenceStatus.VERIFIED
+    assert not any(f.code == "R003" for f in judged.findings)
+    # only DataCite holds it and every notice source that was asked failed: notices unchecked
+    datacite = Record(**{**BASE.to_dict(), "source": "datacite"})
+    notices_down = (
+        Outage("crossref", "HTTP 503", 503, "http-5xx"),
+        Outage("openalex", "HTTP 502", 502, "http-5xx"),
+    )
+    assert _held(datacite, ("datacite",), notices_down).status is ReferenceStatus.CANNOT_DETERMINE
+    # ... but a failure of services that carry no notices costs nothing
+    assert _held(datacite, ("datacite",), (Outage("doi.org", "reset", None, "reset"),)).status is (
+        ReferenceStatus.VERIFIED
+    )
+    # a retraction already seen is reported whatever failed
+    retracted = Record(
+        **{**datacite.to_dict(), "updates": (Update(notices.RETRACTION, "10.1/n", "datacite"),)}
+    )
+    assert _held(retracted, ("datacite",), notices_down).status is ReferenceStatus.RETRACTED
+
+
+def test_not_found_needs_every_service_able_to_find_it():
+    down = (Outage("semanticscholar", "HTTP 429", 429, "rate-limited"),)
+    entry = Entry(key="k", title="x", doi="10.1/absent")
+    resolution = Resolution(
+        key="k", record=None, method="identifier", sources=("crossref",), unavailable=down
+    )
+    assert verify_reference(entry, resolution).status is ReferenceStatus.CANNOT_DETERMINE
+    resolution = Resolution(key="k", record=None, method="identifier", sources=("crossref",))
+    assert verify_reference(entry, resolution).status is ReferenceStatus.NOT_FOUND
 
 
 def test_a_notice_does_not_retract_itself():
@@ -219,7 +258,7 @@ def test_pmcids_go_through_the_id_converter_and_other_agencies_are_not_judged(ht
     missing = again.lookup_answer([Entry(key="medra", doi="10.3280/medra.1")])
     # ... and when nobody has it, mEDRA cannot be asked: undetermined, never not-found.
     assert "medra" not in missing.records
-    assert any("mEDRA" in reason for _, reason in missing.unavailable["medra"])
+    assert any("mEDRA" in o.reason for o in missing.unavailable["medra"])
 
 
 def test_a_refresh_looks_identifiers_up_as_status_checks(httpserver, web, tmp_path):

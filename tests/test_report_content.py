@@ -121,10 +121,15 @@ def test_the_evidence_table_ships_no_column_empty_in_every_row(cli, bundled_proj
     done = cli("check", bundled_project, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert rows and list(rows[0]) == [
-        "claim", "reference", "study", "verdict", "reasons", "evidence", "claim text", "file", "line"
+        "claim", "reference", "study", "verdict", "why", "reasons", "evidence", "claim text", "file", "line"
     ]
     studies = {row["reference"]: row["study"] for row in rows if row["reference"]}
     assert studies["bailey2024peptides"] == "Bailey Clifford J et al. 2024, Peptides"
     assert studies["stanley2009tesamorelin"] == "(not-found)"
     for column in rows[0]:
         assert any(row[column] for row in rows), column
+    # Every judged claim says why, and a supported one quotes the sentences that state it (issue 13).
+    basis = [row for row in rows if row["verdict"] == "supported" and row["why"]]
+    assert {row["claim"] for row in basis} == {row["claim"] for row in rows if row["verdict"] == "supported"}
+    assert all(row["why"].startswith("supported: the quoted evidence states") for row in basis)
+    assert all(row["evidence"] for row in basis)

@@ -108,7 +108,7 @@ def test_csv_evidence_table_has_a_row_per_claim_and_cited_reference(cli, bundled
     assert cli("check", bundled_project, "-o", target).returncode == 1  # format from the suffix
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     # no design, population or key-figure columns: the bundled audit's findings fill none of them
-    assert list(rows[0])[:5] == ["claim", "reference", "study", "verdict", "reasons"]
+    assert list(rows[0])[:6] == ["claim", "reference", "study", "verdict", "why", "reasons"]
     row = next(r for r in rows if r["claim"] == "tesamorelin-ghrh-analogue")
     assert row["reference"] == "stanley2009tesamorelin"
     assert row["verdict"] == "cites-defective-reference"

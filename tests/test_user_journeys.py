@@ -414,13 +414,16 @@ def test_no_network_at_all(bundled_project: Path, tmp_path: Path):
     assert to_file.returncode == 2
     assert "claimcheck: INCOMPLETE: could not reach" in to_file.stderr
 
-    # --offline, as the statement says: the lock and its records answer for everything
+    # --offline, as the statement says: the lock and its records answer for what they hold; their
+    # silence about the new entry is no evidence that it does not exist (decision 0704)
     offline = claimcheck("check", "--offline", "--format", "json", cwd=bundled_project, env=env)
-    assert offline.returncode == 1, offline.stderr
+    assert offline.returncode == 2, offline.stderr
     report = json.loads(offline.stdout)
     assert codes(reference(report, "bailey2024peptides")) == ["R014"]
     new = reference(report, "new2021peptide")
-    assert new["status"] == "not-found" and "no record found in local" in new["findings"][0]["message"]
+    assert new["status"] == "cannot-determine"
+    assert "no bibliographic service was asked" in new["findings"][0]["message"]
+    assert "claimcheck lock" in offline.stderr and "Check the network" not in offline.stderr
 
     lock = claimcheck("lock", cwd=bundled_project, env=env)
     assert lock.returncode == 2
@@ -434,5 +437,5 @@ def test_no_network_at_all(bundled_project: Path, tmp_path: Path):
     assert fix.returncode == 2
     assert "INCOMPLETE: could not reach" in fix.stderr and "bib fix --offline" in fix.stderr
     offline_fix = claimcheck("bib", "fix", "--offline", cwd=bundled_project, env=env)
-    assert offline_fix.returncode == 0, offline_fix.stderr
+    assert offline_fix.returncode == 2, offline_fix.stderr  # the new entry is still undetermined
     assert "+  year    = {2024}," in offline_fix.stdout

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claimcheck.accept import apply_acceptances
-from claimcheck.lock import Lock, build_lock, read_lock, write_lock
-from claimcheck.model import AuditResult, LockInfo, Record, ReferenceStatus, Resolution
+from claimcheck.lock import Lock, build_lock, read_lock, record_ref, write_lock
+from claimcheck.model import LOCK_SOURCE, AuditResult, LockInfo, Record, ReferenceStatus, Resolution
 from claimcheck.project import Project
 from claimcheck.resolve import now_iso, resolve
 from claimcheck.sources.base import Source
@@ -64,9 +64,13 @@ def build_sources(project: Project, options: AuditOptions, lock: Lock | None) ->
         local.add(unseen(read_records(path, display=str(path))))
     for name in project.config.local_records:
         local.add(unseen(read_records(project.root / name, display=name)))
-    if lock is not None:
-        local.add(unseen(lock.records.values()))
     sources: list[Source] = [local] if len(local) else []
+    if lock is not None:
+        # Apart from the records given: the lock's silence about an entry is no not-found.
+        locked = LocalSource(name=LOCK_SOURCE)
+        locked.add(unseen(lock.records.values()))
+        if len(locked):
+            sources.append(locked)
     if project.config.local_index:  # a bulk index built once by `claimcheck index build`
         sources.append(LocalSource(index_path=project.root / project.config.local_index, read_only=True))
     if not is_offline(options):
@@ -89,13 +93,34 @@ def _resolve_with_lock(project: Project, options: AuditOptions, lock: Lock | Non
     stale = []
     for entry in project.entries:
         locked = lock.resolution_for(entry) if lock and options.use_lock else None
+        if locked is not None and locked.unavailable and not is_offline(options):
+            locked = None  # judged without some services: ask them again (the cache has the rest)
         if locked is not None:
             resolutions[entry.key] = locked
         else:
             stale.append(entry)
     if stale:
-        resolutions.update(resolve(stale, build_sources(project, options, lock)))
+        resolutions.update(resolve(stale, build_sources(project, options, _whole_only(lock, options))))
     return resolutions
+
+
+def _whole_only(lock: Lock | None, options: AuditOptions) -> Lock | None:
+    """The lock without its partial entries' records, online: an entry judged without some
+    services is asked again live, not answered from its own locked record."""
+    if lock is None or is_offline(options):
+        return lock
+    partial = {key for key, (_, resolution) in lock.entries.items() if resolution.unavailable}
+    if not partial:
+        return lock
+    entries = {key: value for key, value in lock.entries.items() if key not in partial}
+    kept = {
+        record_ref(record)
+        for _, resolution in entries.values()
+        for record in [resolution.record, *(c.record for c in resolution.candidates)]
+        if record is not None
+    }
+    records = {ref: record for ref, record in lock.records.items() if ref in kept}
+    return replace(lock, entries=entries, records=records)
 
 
 def assemble(project: Project, resolutions: dict[str, Resolution], lock: Lock | None) -> AuditResult:
@@ -142,4 +167,9 @@ def refresh_lock(project: Project, options: AuditOptions) -> tuple[AuditResult, 
     resolutions = resolve(project.entries, sources)
     lock, skipped = build_lock(list(project.entries), resolutions, previous, now_iso())
     write_lock(lock_path(project), lock)
+    # What the lock kept from before (an entry it had settled that nothing local holds) is what
+    # the audit reports, as a plain `check` from the new lock would.
+    for key, (_, kept) in lock.entries.items():
+        if key not in skipped and resolutions.get(key) is not None and resolutions[key].absence_unproven:
+            resolutions[key] = kept
     return assemble(project, resolutions, lock), skipped

@@ -6,6 +6,7 @@ needed could not answer; wins over 1, as the verdicts are partial); 3 bad input 
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import re
@@ -16,41 +17,52 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markdown import Markdown
 
-from claimcheck import __version__, bibfix, git, rules
+from claimcheck import __version__
 from claimcheck.atomic import write_atomic, write_atomic_bytes
-from claimcheck.audit import AuditOptions, refresh_lock, run_audit
-from claimcheck.changed import narrow
 from claimcheck.errors import InputError
 from claimcheck.gate import FailOn, failures, parse_fail_on
-from claimcheck.model import AuditResult
-from claimcheck.progress import LiveProgress
-from claimcheck.project import BIBLIOGRAPHY, Project, load_project
 from claimcheck.report import BINARY_FORMATS, FORMATS, SUFFIX_FORMATS, ReportOptions, outages
-from claimcheck.report import github as github_report
-from claimcheck.report import html as html_report
-from claimcheck.report import json as json_report
-from claimcheck.report import junit as junit_report
-from claimcheck.report import markdown as markdown_report
-from claimcheck.report import sarif as sarif_report
-from claimcheck.report import table as table_report
-from claimcheck.report import text as text_report
-from claimcheck.sources.local import check_records_file
 
+if TYPE_CHECKING:
+    from claimcheck.audit import AuditOptions
+    from claimcheck.model import AuditResult
+    from claimcheck.project import Project
+
+# The pipeline, the HTTP stack, pandas and rich are imported by the commands that use them, not
+# here: `--help`, `explain` and an offline `check` should not pay for what they never run.
+
+#: --format -> (module under claimcheck.report, function): imported when that format is asked for.
 _RENDERERS = {
-    "html": html_report.render,
-    "markdown": markdown_report.render,
-    "csv": table_report.render,
-    "xlsx": table_report.render_xlsx,
-    "sarif": sarif_report.render,
-    "junit": junit_report.render,
-    "github": github_report.render,
+    "html": ("html", "render"),
+    "markdown": ("markdown", "render"),
+    "csv": ("table", "render"),
+    "xlsx": ("table", "render_xlsx"),
+    "sarif": ("sarif", "render"),
+    "junit": ("junit", "render"),
+    "github": ("github", "render"),
 }
+
+
+def _report_module(name: str) -> Any:
+    return importlib.import_module(f"claimcheck.report.{name}")
+
+
+def run_audit(project: Project, options: AuditOptions) -> AuditResult:
+    """The pipeline (claimcheck.audit), imported on first use."""
+    from claimcheck.audit import run_audit as audit
+
+    return audit(project, options)
+
+
+def refresh_lock(project: Project, options: AuditOptions) -> tuple[AuditResult, list[str]]:
+    from claimcheck.audit import refresh_lock as refresh
+
+    return refresh(project, options)
+
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INPUT = 0, 1, 2, 3
 EXIT_INTERNAL = 4
@@ -137,7 +149,8 @@ def _emit(result: AuditResult, fmt: str, output: Path | None, options: ReportOpt
     """Render the report to `output` (atomically) or standard output; text wraps only on a terminal."""
     options = options or ReportOptions()
     if fmt in _RENDERERS:
-        rendered = _RENDERERS[fmt](result, options)
+        module, function = _RENDERERS[fmt]
+        rendered = getattr(_report_module(module), function)(result, options)
         if isinstance(rendered, bytes):
             if output is None:
                 _fail(f"--format {fmt} is binary: give --output FILE")
@@ -148,15 +161,18 @@ def _emit(result: AuditResult, fmt: str, output: Path | None, options: ReportOpt
             click.echo(rendered, nl=False)
         if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-                summary.write(markdown_report.render(result, options) + "\n")
+                summary.write(_report_module("markdown").render(result, options) + "\n")
         return
     if fmt == "json":
-        text = json_report.render(result)
+        text = _report_module("json").render(result)
         if output:
             write_atomic(output, text)
         else:
             click.echo(text, nl=False)
         return
+    from rich.console import Console
+
+    text_report = _report_module("text")
     if output:
         buffer = io.StringIO()
         text_report.render(result, Console(file=buffer, no_color=True, force_terminal=False, soft_wrap=True))
@@ -206,6 +222,8 @@ def _report_format(fmt: str | None, output: Path | None) -> str:
 def _check_records(project: Project, records: tuple[Path, ...]) -> None:
     """A records file (--records or claimcheck.toml) or an index that is missing or is not
     records is bad input now, not silence later (the lock may hold every entry)."""
+    from claimcheck.sources.local import check_records_file
+
     for path in records:
         check_records_file(path, display=str(path))
     for name in project.config.local_records:
@@ -294,12 +312,18 @@ def check(
 
     Uses the evidence lock when present, so it runs offline on a fresh clone.
     """
+    from claimcheck import git
+    from claimcheck.audit import AuditOptions
+    from claimcheck.changed import narrow
+    from claimcheck.progress import LiveProgress
+    from claimcheck.project import load_project
+
     try:
         policy = parse_fail_on(" ".join(fail_on)) if fail_on else None
     except ValueError as exc:
         raise InputError("--fail-on", None, str(exc)) from None
     fmt = _report_format(fmt, output)
-    if fmt in BINARY_FORMATS and not table_report.xlsx_available():
+    if fmt in BINARY_FORMATS and not _report_module("table").xlsx_available():
         raise InputError("--format", None, f"{fmt} needs openpyxl: pip install 'claimcheck[excel]'")
     project = load_project(project_dir)
     if changed_since:
@@ -337,6 +361,8 @@ def check(
 @handle_errors
 def lint(project_dir: Path) -> None:
     """Validate the inputs only (claims, bibliography, configuration); resolve nothing."""
+    from claimcheck.project import load_project
+
     project = load_project(project_dir)
     click.echo(
         f"ok: {len(project.claims)} claims in {len(project.claims_files)} file(s), "
@@ -355,6 +381,10 @@ def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
     Commit the lock with the claims: `claimcheck check` then runs offline and gives the same
     verdicts on every machine.
     """
+    from claimcheck.audit import AuditOptions
+    from claimcheck.progress import LiveProgress
+    from claimcheck.project import load_project
+
     project = load_project(project_dir)
     _check_records(project, records)
     progress = LiveProgress(total=len(project.entries))
@@ -375,7 +405,8 @@ def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
     for ref in result.references:
         if ref.entry.key in not_locked:
             why = outages.describe(ref.resolution.unavailable) or (
-                "no source could look it up (offline, and no local records hold it: pass --records FILE)"
+                "no source could look it up (offline, and neither the lock nor local records hold it: "
+                "pass --records FILE)"
             )
             reasons.setdefault(why, []).append(ref.entry.key)
     for why, keys in reasons.items():
@@ -392,6 +423,11 @@ def lock(project_dir: Path, records: tuple[Path, ...], offline: bool) -> None:
 @handle_errors
 def explain(code: str | None, list_all: bool) -> None:
     """Explain a finding code, such as R011 or author-mismatch."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from claimcheck import rules
+
     if list_all or not code:
         for rule in rules.registry().values():
             click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}")
@@ -480,6 +516,11 @@ def bib_fix(project_dir: Path, records: tuple[Path, ...], offline: bool, write: 
     retracted references need a person. With --write the file is replaced atomically, and only
     if it did not change while claimcheck worked.
     """
+    from claimcheck import bibfix
+    from claimcheck.audit import AuditOptions
+    from claimcheck.progress import LiveProgress
+    from claimcheck.project import BIBLIOGRAPHY, load_project
+
     bib_path = project_dir / BIBLIOGRAPHY
     before = bib_path.read_bytes() if bib_path.is_file() else b""
     project = load_project(project_dir)

@@ -4,7 +4,10 @@ Committed with the claims, it lets `claimcheck check` run offline and reproducib
 is stored with a fingerprint of its printed identity (title, authors, journal, year,
 identifiers): when the entry is edited the fingerprint changes and the entry is resolved again
 (offline, among the lock's own records and any local records). A resolution that a source
-outage left incomplete is never written: the previous one is kept.
+outage left undetermined is never written: the previous one is kept. A resolution judged
+although some services did not answer (decision 0201) is written with its provenance (which
+services held the record, which failed and how), and the next online run resolves it again:
+the HTTP cache answers for the services that did answer, so only what is missing is asked.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import Any
 from claimcheck import __version__
 from claimcheck.atomic import write_atomic
 from claimcheck.errors import InputError, read_text_file
-from claimcheck.model import Candidate, Entry, Record, Resolution
+from claimcheck.model import Candidate, Entry, Outage, Record, Resolution
+from claimcheck.sources.needs import needs
 
 LOCK_VERSION = 1
 
@@ -52,7 +56,14 @@ class Lock:
 
 
 def _resolution_to_json(resolution: Resolution) -> dict[str, Any]:
+    provenance: dict[str, Any] = {}
+    if resolution.unavailable:  # only partial resolutions carry it: complete ones stay as they were
+        provenance = {
+            "held": list(resolution.held),
+            "unavailable": [o.to_dict() for o in resolution.unavailable],
+        }
     return {
+        **provenance,
         "method": resolution.method,
         "resolved_at": resolution.resolved_at,
         "sources": list(resolution.sources),
@@ -104,6 +115,8 @@ def read_lock(path: Path, display: str) -> Lock | None:
                 candidates=candidates,
                 sources=tuple(item["sources"]),
                 resolved_at=item["resolved_at"],
+                held=tuple(item.get("held", ())),
+                unavailable=tuple(Outage.from_dict(o) for o in item.get("unavailable", ())),
             )
             entries[key] = (item["fingerprint"], resolution)
         return Lock(created=data["created"], entries=entries, records=records)
@@ -121,13 +134,22 @@ def build_lock(
     skipped: list[str] = []
     for entry in entries:
         resolution = resolutions[entry.key]
-        if resolution.unavailable or not resolution.sources:
+        old = previous.entries.get(entry.key) if previous else None
+        settled_before = old is not None and old[0] == fingerprint(entry)
+        if resolution.absence_unproven and not resolution.unavailable and settled_before:
+            # Offline and nothing local holds it, but the lock already settled this very entry
+            # (found or not found, by the services): local silence does not overturn that.
+            kept[entry.key] = old
+            continue
+        undetermined = not needs(resolution, entry=entry).judged or resolution.absence_unproven
+        if undetermined or not resolution.sources:
             skipped.append(entry.key)
             if previous and entry.key in previous.entries:
                 kept[entry.key] = previous.entries[entry.key]
             continue
-        old = previous.entries.get(entry.key) if previous else None
-        if old and old[0] == fingerprint(entry) and _same(old[1], resolution):
+        if settled_before and resolution.unavailable and not old[1].unavailable:
+            kept[entry.key] = old  # judged without some services: the complete resolution stays
+        elif settled_before and _same(old[1], resolution):
             kept[entry.key] = old  # unchanged: keep the old timestamps, no churn in diffs
         else:
             kept[entry.key] = (fingerprint(entry), resolution)

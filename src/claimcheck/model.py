@@ -201,6 +201,32 @@ class Candidate:
     agreements: tuple[str, ...] = ()
 
 
+#: The source name of the evidence lock's own records when they are searched (offline re-checks).
+LOCK_SOURCE = "lock"
+
+
+@dataclass(frozen=True)
+class Outage:
+    """One service that could not answer about one reference: who, how (data), and why (words).
+
+    `status` is the last HTTP status seen (None when no answer came at all); `kind` is the
+    fault's kind (http-5xx, rate-limited, timeout, reset, cut-body, html-page, empty-body,
+    unparseable, circuit-open, ...; see `claimcheck.sources.http.retry.KINDS`).
+    """
+
+    service: str
+    reason: str
+    status: int | None = None
+    kind: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "status": self.status, "kind": self.kind, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Outage:
+        return cls(data["service"], data.get("reason", ""), data.get("status"), data.get("kind", ""))
+
+
 @dataclass(frozen=True)
 class Resolution:
     """What resolving one entry found: the matched record, or the candidates and why not."""
@@ -209,10 +235,28 @@ class Resolution:
     record: Record | None = None
     method: str = ""
     candidates: tuple[Candidate, ...] = ()
+    #: Services that answered about the entry (with a record or with "nothing").
     sources: tuple[str, ...] = ()
-    #: Sources that could not answer, with the reason: a resolution with these is incomplete.
-    unavailable: tuple[tuple[str, str], ...] = ()
+    #: Services that could not answer about the entry. Whether that leaves the reference
+    #: undetermined depends on what its verdict needs (`claimcheck.sources.needs`).
+    unavailable: tuple[Outage, ...] = ()
     resolved_at: str = ""
+    #: Services whose record of the work was found (a subset of `sources`).
+    held: tuple[str, ...] = ()
+
+    @property
+    def absence_unproven(self) -> bool:
+        """No record, and nothing that speaks for the literature said it has none.
+
+        A service, or records files the user gave as the databases' records (`--records`,
+        `[sources.local]`), can say a paper is not there. The evidence lock's own records cannot:
+        they are only what earlier runs found, so their silence about an entry (a new entry
+        checked offline) is not evidence that the paper does not exist; such an entry is
+        undetermined, never not-found, and is not locked as not-found.
+        """
+        if self.record is not None:
+            return False
+        return self.unavailable != () or not any(s != LOCK_SOURCE for s in self.sources)
 
 
 @dataclass(frozen=True)
@@ -272,6 +316,8 @@ class ClaimResult:
     basis: str | None = None
     #: The sentences of the basis record that the verdict rests on, best first.
     evidence: tuple[str, ...] = ()
+    #: Why: the element that decides the verdict and what the evidence says of it.
+    reason: str = ""
     #: The claim-verification model's reading of the basis record (a
     #: claimcheck.verify.reader.Reading: probabilities and the passages read), None without a model.
     reading: Any = None

@@ -19,7 +19,7 @@ from claimcheck.compare import (
     titles_match,
     year_matches,
 )
-from claimcheck.model import Candidate, Entry, Record, Resolution
+from claimcheck.model import Candidate, Entry, Outage, Record, Resolution
 from claimcheck.normalize import fold, words
 from claimcheck.sources.base import Answer, Source, lookup_answer, search_answers
 
@@ -117,7 +117,7 @@ def _has_id(entry: Entry) -> bool:
 def _search(
     entries: Sequence[Entry],
     sources: Sequence[Source],
-    problems: dict[str, list[tuple[str, str]]],
+    problems: dict[str, list[Outage]],
     asked: dict[str, list[str]],
 ) -> dict[str, Resolution]:
     """Search each entry source by source, stopping (per entry) at the first acceptable match.
@@ -126,6 +126,7 @@ def _search(
     entries' lists are touched, so this may run beside the look-ups of other entries.
     """
     candidates: dict[str, list[Candidate]] = {e.key: [] for e in entries}
+    held: dict[str, tuple[str, ...]] = {}
     remaining = list(entries)
     for source in sources:
         if not remaining:
@@ -138,6 +139,8 @@ def _search(
             for name in answer.answered.get(entry.key, ()):
                 if name not in asked[entry.key]:
                     asked[entry.key].append(name)
+            if answer.held.get(entry.key):
+                held[entry.key] = answer.held[entry.key]
             assessed = [assess(entry, record) for record in answer.found]
             candidates[entry.key] += assessed
             # an acceptable match: no need to ask (and pay) further sources
@@ -148,14 +151,16 @@ def _search(
     for entry in entries:
         ranked = _dedupe(candidates[entry.key])
         best = next((c for c in ranked if accept(entry, c)), None)
+        record = best.record if best else None
         resolved[entry.key] = Resolution(
             key=entry.key,
-            record=best.record if best else None,
+            record=record,
             method="search",
             candidates=tuple(ranked[:_KEEP_CANDIDATES]),
             sources=tuple(asked[entry.key]),
             unavailable=tuple(problems[entry.key]),
             resolved_at=now_iso(),
+            held=(held.get(entry.key) or (record.source,)) if record is not None else (),
         )
     return resolved
 
@@ -167,7 +172,7 @@ def resolve(entries: Sequence[Entry], sources: Sequence[Source]) -> dict[str, Re
     only sources that look up by identifier remain (they cannot resolve such entries).
     """
     resolved: dict[str, Resolution] = {}
-    problems: dict[str, list[tuple[str, str]]] = {e.key: [] for e in entries}
+    problems: dict[str, list[Outage]] = {e.key: [] for e in entries}
     asked: dict[str, list[str]] = {e.key: [] for e in entries}
     early: Future | None = None
     early_keys: set[str] = set()
@@ -195,6 +200,7 @@ def resolve(entries: Sequence[Entry], sources: Sequence[Source]) -> dict[str, Re
                         sources=answer.answered.get(key, (source.name,)),
                         unavailable=tuple(problems[key]),
                         resolved_at=now_iso(),
+                        held=answer.held.get(key, (record.source,)),
                     )
         rest = [e for e in entries if e.key not in resolved and e.key not in early_keys]
         searched = _search(rest, sources, problems, asked)

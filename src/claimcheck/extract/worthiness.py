@@ -24,7 +24,17 @@ _ENTITY = re.compile(
     r"steatosis|secretagogues?|agonists?|analog(ue)?s?|incretins?|mimetics?|ghrelin|glucagon|"
     r"cortisol|prolactin|visceral|body composition|hyper\w+|hypo\w+|syndrome|disease|patients?|"
     r"mice|rats?|rodents?|humans?|adults?|therap(y|ies)|treatment|dose\w*|drugs?|medication\w*|"
-    r"vitamin\w*|calor\w+|carbohydrates?|protocols?)\b",
+    r"vitamin\w*|calor\w+|carbohydrates?|protocols?|"
+    # Outcomes, conditions, exposures and groups any health article speaks of.
+    r"mortality|death\w*|dying|survival|lifespan|longevity|risks?|incidence|prevalence|"
+    r"morbidity|hospitali[sz]\w+|cancer\w*|tumou?r\w*|carcinom\w+|heart|cardi\w+|"
+    r"coronary|stroke|vascular|arter\w+|hypertension|blood pressure|kidney\w*|renal|lungs?|"
+    r"pulmonary|asthma|infect\w+|vaccin\w+|virus\w*|viral|bacteri\w+|antibiotic\w*|immun\w+|"
+    r"antibod\w+|allerg\w+|pain|depress\w+|anxiety|mental|cognit\w+|dementia|alzheimer\w*|"
+    r"sleep|bones?|fractures?|osteo\w+|pregnan\w+|births?|fertility|infants?|child(ren)?|"
+    r"women|men|elderly|older adults|smok\w+|tobacco|alcohol|coffee|caffeine|diet\w*|nutri\w+|"
+    r"exercise|physical activity|fibre|fiber|sodium|salt|supplement\w*|microbio\w+|skin|"
+    r"testosterone|estrogen|oestrogen|thyroid|frailty|sarcopenia)\b",
     _I,
 )
 #: Drug and molecule names: -tide/-relin/-glutide suffixes, acronyms, names with digits.

@@ -173,6 +173,8 @@ def _claim(claim: ClaimResult, references: dict[str, dict[str, Any]]) -> dict[st
         "codes": " ".join(sorted({f.code for f in claim.findings})),
         "references": [references[key] for key in claim.claim.cites if key in references],
         "basis": claim.basis,
+        "reason": claim.reason,
+        "evidence": list(claim.evidence) if claim.verdict.value == "supported" else [],
     }
 
 

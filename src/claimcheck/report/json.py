@@ -108,6 +108,8 @@ def _reference(result: ReferenceResult) -> dict[str, Any]:
             "method": resolution.method,
             "sources": list(resolution.sources),
             "resolved_at": resolution.resolved_at,
+            "held": list(resolution.held),
+            "unavailable": [o.to_dict() for o in resolution.unavailable],
         },
         "candidates": [
             {
@@ -148,6 +150,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
                 "cites": list(c.claim.cites),
                 "verdict": c.verdict.value,
                 "basis": c.basis,
+                "reason": c.reason or None,
                 "evidence": list(c.evidence),
                 "findings": [_finding(f) for f in c.findings],
                 "model": _reading(c.reading),

@@ -59,6 +59,8 @@ def _claim(result: ClaimResult) -> list[str]:
         f"> {md(claim.text)}",
         "",
     ]
+    if result.reason:
+        lines += [f"**Why:** {md(result.reason)}", ""]
     for finding in result.findings:
         lines.append(f"- {_finding(finding)}")
         lines += [f"  > {md(sentence)}" for sentence in finding.evidence]
@@ -128,6 +130,10 @@ def render(result: AuditResult, options: ReportOptions) -> str:
             out += _reference(ref)
     supported = [c for c in result.claims if c.verdict is ClaimVerdict.SUPPORTED]
     if supported:
-        ids = ", ".join(code(c.claim.id) for c in supported)
-        out += [f"### Supported claims ({len(supported)})", "", ids, ""]
+        # A supported verdict is a claim too: each quotes the sentences that state it.
+        out += [f"### Supported claims ({len(supported)})", ""]
+        for claim in supported:
+            out += [f"- {code(claim.claim.id)}: {md(claim.reason)}"]
+            out += [f"  > “{md(sentence)}”" for sentence in claim.evidence[:3]]
+        out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -1,9 +1,10 @@
 """The evidence table (CSV, or Excel when openpyxl is installed): one row per claim and cited reference.
 
-Columns: claim, reference, study (the cited record: first author, year, journal), verdict,
-reasons, evidence, claim text, file and line. Design, population and key figure columns are
-filled from claim findings whose `field` names them (the record's value); a study column that
-would be empty in every row is left out rather than shipped blank.
+Columns: claim, reference, study (the cited record: first author, year, journal), verdict, why
+(the element that decides the verdict), reasons, evidence, claim text, file and line. Design,
+population and key figure columns are filled from claim findings whose `field` names them (the
+record's value); a study column that would be empty in every row is left out rather than
+shipped blank.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ COLUMNS = [
     "population",
     "key figure",
     "verdict",
+    "why",
     "reasons",
     "evidence",
     "claim text",
@@ -64,8 +66,14 @@ def _rows(claim: ClaimResult, references: dict[str, ReferenceResult]) -> list[di
             "reference": key,
             "study": _study(references.get(key)),
             "verdict": claim.verdict.value,
+            "why": claim.reason if key in (claim.basis, "") or len(refs) == 1 else "",
             "reasons": "; ".join(_reason(f) for f in about),
-            "evidence": " | ".join(s for f in about for s in f.evidence),
+            # The sentences the verdict rests on (a supported claim: those that state it).
+            "evidence": " | ".join(
+                dict.fromkeys(
+                    [*(claim.evidence if key == claim.basis else ()), *(s for f in about for s in f.evidence)]
+                )
+            ),
             "claim text": claim.claim.text,
             "file": claim.claim.file,
             "line": claim.claim.line,

@@ -110,6 +110,11 @@ def _reference_block(result: ReferenceResult) -> list[str]:
         lines.append(
             f"    [dim]record ({escape(result.record.source)}): {escape(short_citation(result.record))}[/]"
         )
+        if result.resolution.unavailable:
+            # Judged without them: its verdict did not need them (decision 0201); say who was missing.
+            why = outages.describe(result.resolution.unavailable)
+            why = why.replace("did not answer", "could not be asked")
+            lines.append(f"    [dim]judged without: {escape(why)}[/]")
     for finding in result.findings:
         outage = finding.code == "R003" and result.resolution.unavailable and not finding.accepted
         lines.append(_outage_line(result, finding) if outage else _defect_line(finding))
@@ -125,6 +130,8 @@ def _claim_block(result: ClaimResult) -> list[str]:
     ]
     if result.basis and result.verdict is not ClaimVerdict.UNCITED:
         lines.append(f"    [dim]judged on {escape(result.basis)}[/]")
+    if result.reason and result.verdict is not ClaimVerdict.UNCITED:
+        lines.append(f"    why: {escape(_clip(result.reason, 220))}")
     for finding in result.findings:
         style = _SEVERITY_STYLE[finding.severity.value]
         lines.append(
@@ -132,7 +139,7 @@ def _claim_block(result: ClaimResult) -> list[str]:
         )
         lines += [f"      [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in finding.evidence]
     if result.verdict is ClaimVerdict.SUPPORTED:
-        lines += [f"    [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in result.evidence[:2]]
+        lines += [f"    [dim]states it: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in result.evidence[:3]]
     return lines
 
 

@@ -6,15 +6,21 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from claimcheck.model import Entry, Record
+from claimcheck.model import Entry, Outage, Record
 
 
 class SourceUnavailable(Exception):
-    """The source could not answer (outage, error, unparseable reply): no verdict may follow."""
+    """The source could not answer (outage, error, unparseable reply): no verdict may follow.
 
-    def __init__(self, source: str, reason: str) -> None:
+    `status` is the last HTTP status seen (None when there was no answer at all) and `kind` the
+    fault's kind (see `claimcheck.sources.http.retry.KINDS`), so outages are data, not prose.
+    """
+
+    def __init__(self, source: str, reason: str, status: int | None = None, kind: str = "") -> None:
         self.source = source
         self.reason = reason
+        self.status = status
+        self.kind = kind or ("unparseable" if "unparseable" in reason else "error")
         super().__init__(f"{source}: {reason}")
 
 
@@ -51,10 +57,12 @@ class Answer:
     records: dict[str, Record | None] = field(default_factory=dict)
     #: key -> names of the services that answered about it
     answered: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: key -> (service, reason) for every service that could not answer about it
-    unavailable: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: key -> every service that could not answer about it, and how
+    unavailable: dict[str, tuple[Outage, ...]] = field(default_factory=dict)
     #: search results, best first (for `search_answer`)
     found: tuple[Record, ...] = ()
+    #: key -> services whose record of the work was found
+    held: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def lookup_answer(source: Source, entries: Sequence[Entry]) -> Answer:
@@ -64,10 +72,13 @@ def lookup_answer(source: Source, entries: Sequence[Entry]) -> Answer:
     try:
         records = source.lookup(entries)
     except SourceUnavailable as exc:
-        return Answer(
-            unavailable={e.key: ((source.name, exc.reason),) for e in entries if e.doi or e.pmid or e.pmcid}
-        )
-    return Answer(records=records, answered={key: (source.name,) for key in records})
+        outage = Outage(source.name, exc.reason, exc.status, exc.kind)
+        return Answer(unavailable={e.key: (outage,) for e in entries if e.doi or e.pmid or e.pmcid})
+    return Answer(
+        records=records,
+        answered={key: (source.name,) for key in records},
+        held={key: (source.name,) for key, record in records.items() if record is not None},
+    )
 
 
 def search_answer(source: Source, entry: Entry) -> Answer:
@@ -77,7 +88,7 @@ def search_answer(source: Source, entry: Entry) -> Answer:
     try:
         found = source.search(entry)
     except SourceUnavailable as exc:
-        return Answer(unavailable={entry.key: ((source.name, exc.reason),)})
+        return Answer(unavailable={entry.key: (Outage(source.name, exc.reason, exc.status, exc.kind),)})
     return Answer(answered={entry.key: (source.name,)}, found=tuple(found))
 
 

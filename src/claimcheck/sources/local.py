@@ -111,8 +111,13 @@ class LocalSource(Source):
     name = "local"
 
     def __init__(
-        self, records: Iterable[Record] = (), index_path: Path | None = None, read_only: bool = False
+        self,
+        records: Iterable[Record] = (),
+        index_path: Path | None = None,
+        read_only: bool = False,
+        name: str = "local",
     ) -> None:
+        self.name = name
         if index_path and read_only:
             if not index_path.is_file():
                 raise InputError(str(index_path), None, "local index not found (build it with "

@@ -26,7 +26,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any
 
-from claimcheck.model import Entry, Record
+from claimcheck.model import Entry, Outage, Record
+from claimcheck.normalize import fold
 from claimcheck.sources.base import Answer, Source, SourceUnavailable
 from claimcheck.sources.crossref import CrossrefSource
 from claimcheck.sources.datacite import DataCiteSource, DoiOrg
@@ -53,29 +54,48 @@ def _has_id(entry: Entry) -> bool:
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
 
 
+#: Attempts at one adapter call whose answer could not be used (unparseable, wrong shape): the
+#: HTTP layer retries what it can check (empty, HTML, malformed JSON/XML); this covers the rest.
+_PARSE_ATTEMPTS = 3
+
+
+def _parsed(http: Http | None, name: str, call: Callable[[], Any]) -> Any:
+    """The call's result; an answer the adapter could not use is dropped and asked again."""
+    for attempt in range(1, _PARSE_ATTEMPTS + 1):
+        try:
+            # Answers the adapter could not use are dropped from the cache, never reused.
+            with http.kept_if_parsed() if http else contextlib.nullcontext():
+                return call()
+        except SourceUnavailable as exc:
+            if exc.kind not in {"unparseable", "unexpected-answer"} or attempt == _PARSE_ATTEMPTS:
+                raise
+        except _SHAPE_ERRORS as exc:
+            if attempt == _PARSE_ATTEMPTS:
+                reason = f"unexpected answer ({type(exc).__name__}), {attempt} times"
+                raise SourceUnavailable(name, reason, 200, "unexpected-answer") from None
+    raise AssertionError("unreachable")
+
+
 class _Ledger:
-    """Who answered about which entry, and who could not."""
+    """Who answered about which entry, and who could not (and how)."""
 
     def __init__(self, keys: Sequence[str], http: Http | None = None) -> None:
         self.answered: dict[str, list[str]] = {k: [] for k in keys}
-        self.unavailable: dict[str, list[tuple[str, str]]] = {k: [] for k in keys}
+        self.unavailable: dict[str, list[Outage]] = {k: [] for k in keys}
         self.http = http
+
+    def failed(self, keys: Sequence[str], exc: SourceUnavailable) -> None:
+        outage = Outage(_SHOWN.get(exc.source, exc.source), exc.reason, exc.status, exc.kind)
+        for key in keys:
+            self.unavailable[key].append(outage)
 
     def ask(self, name: str, keys: Sequence[str], call: Callable[[], Any]) -> Any:
         if not keys:
             return None
         try:
-            # Answers the adapter could not use are dropped from the cache, never reused.
-            with self.http.kept_if_parsed() if self.http else contextlib.nullcontext():
-                result = call()
+            result = _parsed(self.http, _SHOWN.get(name, name), call)
         except SourceUnavailable as exc:
-            for key in keys:
-                self.unavailable[key].append((_SHOWN.get(exc.source, exc.source), exc.reason))
-            return None
-        except _SHAPE_ERRORS as exc:
-            reason = f"unexpected answer ({type(exc).__name__})"
-            for key in keys:
-                self.unavailable[key].append((_SHOWN.get(name, name), reason))
+            self.failed(keys, exc)
             return None
         for key in keys:
             if name not in self.answered[key]:
@@ -83,10 +103,19 @@ class _Ledger:
         return result
 
     def take(self, name: str, keys: Sequence[str], future: Future | None) -> Any:
-        """`ask`, for a call already running on a worker."""
+        """`ask`, for a call already running on a worker (which did the re-asking)."""
         if future is None or not keys:
             return None
-        return self.ask(name, keys, future.result)
+        try:
+            result = future.result()
+        except SourceUnavailable as exc:
+            exc.source = exc.source or name
+            self.failed(keys, exc)
+            return None
+        for key in keys:
+            if name not in self.answered[key]:
+                self.answered[key].append(name)
+        return result
 
 
 class _Submitter:
@@ -104,20 +133,19 @@ class _Submitter:
         def guarded() -> Any:
             # The answers to forget when parsing fails are tracked per thread (a context
             # variable): the guard must be entered on the worker that makes the requests.
-            with http.kept_if_parsed() if http else contextlib.nullcontext():
-                return call()
+            return _parsed(http, "", call)
 
         return self.pool.submit(guarded)
 
 
 def _after(first: Future | None, call: Callable[[], Any]) -> Callable[[], Any]:
-    """A second round to a service: it waits for the first, and fails the way the first did, so
-    every entry asked of a service that was down carries the same reason."""
+    """A second round to a service: it waits for the first (answers stay in a fixed order). A
+    first round that failed does not fail the second: the service's circuit breaker decides
+    whether it is down, so one unlucky request costs only the entries it was about."""
 
     def run() -> Any:
-        failure = first.exception() if first is not None else None
-        if isinstance(failure, SourceUnavailable):
-            raise failure
+        if first is not None:
+            first.exception()  # wait; its failure is booked against its own entries
         return call()
 
     return run
@@ -181,6 +209,8 @@ class LiveSources(Source):
         third = len(entries) // 3
         progress = self.progress if report else (lambda _label, _n: None)
         progress("looking up identifiers", 0)
+        entries, unconverted = self._converted(entries, ledger)
+        to_pubmed = [e for e in entries if e.key not in unconverted]
         # Every service that needs nothing from another starts at once, each on its own worker
         # (the HTTP layer paces each service); DOIs learnt from PubMed follow in a second round.
         # Answers are booked in the fixed order below, so who-answered lists stay deterministic.
@@ -188,14 +218,15 @@ class LiveSources(Source):
         printed_dois = [e.doi for e in entries if e.doi]
         with ThreadPoolExecutor(max_workers=6, thread_name_prefix="claimcheck-lookup") as pool:
             submit = _Submitter(pool, self.http)
-            f_pubmed = submit(self.pubmed, lambda: self.pubmed.lookup(entries))
+            f_pubmed = submit(self.pubmed and to_pubmed, lambda: self.pubmed.lookup(to_pubmed))
             f_crossref = submit(
                 self.crossref and printed, lambda: self.crossref.works(printed_dois, confirm=False)
             )
             f_openalex = submit(self.openalex and printed, lambda: self.openalex.works(printed_dois))
             probes = [Entry(key=e.key, doi=e.doi, pmid=e.pmid) for e in entries if e.doi or e.pmid]
             f_europepmc = submit(self.europepmc and probes, lambda: self.europepmc.lookup(probes))
-            pubmed: dict[str, Record | None] = ledger.take("pubmed", keys, f_pubmed) or {}
+            pubmed_keys = [e.key for e in to_pubmed]
+            pubmed: dict[str, Record | None] = ledger.take("pubmed", pubmed_keys, f_pubmed) or {}
             doi_of = {e.key: e.doi or ((pubmed.get(e.key) or Record("", "")).doi) for e in entries}
             learnt = [e.key for e in entries if not e.doi and doi_of[e.key]]
             learnt_dois = [doi_of[k] for k in learnt]
@@ -261,7 +292,30 @@ class LiveSources(Source):
             records=records,
             answered={k: tuple(v) for k, v in ledger.answered.items() if v},
             unavailable={k: tuple(v) for k, v in ledger.unavailable.items() if v},
+            held={k: tuple(dict.fromkeys(r.source for r in v)) for k, v in merged.items() if v},
         )
+
+    def _converted(self, entries: list[Entry], ledger: _Ledger) -> tuple[list[Entry], set[str]]:
+        """PMCID-only entries with the PMID and DOI the PMC ID converter gives, asked first and
+        on its own: a PubMed outage then still leaves Europe PMC, Crossref and OpenAlex able to
+        look them up, and a converter outage costs only the entries that needed it (returned,
+        booked, and not given to PubMed's look-up)."""
+        needing = [e for e in entries if e.pmcid and not e.pmid]
+        if not needing or not self.pubmed:
+            return entries, set()
+        pmcids = [e.pmcid for e in needing]
+        try:
+            converted = _parsed(self.http, "pubmed", lambda: self.pubmed.convert(pmcids))
+        except SourceUnavailable as exc:
+            ledger.failed([e.key for e in needing], exc)
+            return entries, {e.key for e in needing}
+        out = []
+        for entry in entries:
+            ids = converted.get(entry.pmcid) if entry.pmcid and not entry.pmid else None
+            if ids and ids.get("pmid"):
+                entry = replace(entry, pmid=ids["pmid"], doi=entry.doi or ids.get("doi", ""))
+            out.append(entry)
+        return out, set()
 
     def _route_misses(
         self, ledger: _Ledger, keys: Sequence[str], doi_of: dict[str, str], crossref: dict[str, Record | None]
@@ -291,18 +345,14 @@ class LiveSources(Source):
                 record = ledger.ask("crossref", [key], lambda d=doi: self.crossref.work(d))
                 if record is not None:
                     crossref[doi] = record  # the batch missed it (e.g. just registered)
-                elif not any(name == "crossref" for name, _ in ledger.unavailable[key]):
+                elif not any(o.service == "crossref" for o in ledger.unavailable[key]):
                     owner_says_no.add(doi)
             elif agency.lower() == "datacite" and self.datacite:
                 to_datacite.append(key)
             else:
-                ledger.unavailable[key].append(
-                    (
-                        "doi.org",
-                        f"{doi} is registered with {agency or 'an unknown agency'}, "
-                        "which claimcheck cannot query",
-                    )
-                )
+                agency = agency or "an unknown agency"
+                reason = f"{doi} is registered with {agency}, which claimcheck cannot query"
+                ledger.unavailable[key].append(Outage("doi.org", reason, None, "unsupported-agency"))
         datacite: dict[str, Record | None] = {}
         if to_datacite and self.datacite:
             wanted = [doi_of[k] for k in to_datacite]
@@ -344,14 +394,18 @@ class LiveSources(Source):
         ledger = _Ledger([entry.key], self.http)
         found: list[Record] = []
         best: Record | None = None
+        exact: Record | None = None
         for source in self._searchers():
             records = ledger.ask(source.name, [entry.key], lambda s=source: s.search(entry)) or []
             found += records
             assessed = sorted((assess(entry, r) for r in records), key=lambda c: -c.score)
-            best = next((c.record for c in assessed if accept(entry, c)), None)
-            if best is not None:
+            best = best or next((c.record for c in assessed if accept(entry, c)), None)
+            exact = next((r for r in records if fold(r.title) == fold(entry.title)), None)
+            # While a searcher failed, an acceptable match may not be the one the failed searcher
+            # would have given: go on to an exact title (decision 0201).
+            if exact is not None or (best is not None and not ledger.unavailable[entry.key]):
                 break
-        return ledger, found, best
+        return ledger, found, exact or best
 
     def search_many(self, entries: Sequence[Entry]) -> dict[str, Answer]:
         """Search every entry without identifiers, each stopping at its first acceptable match.
@@ -389,10 +443,14 @@ class LiveSources(Source):
                 full = looked_up.records.get(key)
                 if full is not None:
                     found = [full, *(r for r in found if r is not best)]
+            # A match whose look-up failed was seen only in a search result: its notices were
+            # not checked, whoever found it (decision 0201).
+            held = (looked_up.held.get(key) or ("search result",)) if best is not None else ()
             answers[key] = Answer(
                 answered={key: tuple(ledger.answered[key])},
                 unavailable={key: tuple(ledger.unavailable[key])} if ledger.unavailable[key] else {},
                 found=tuple(found),
+                held={key: held} if held else {},
             )
         return answers
 

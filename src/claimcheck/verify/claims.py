@@ -44,7 +44,7 @@ def judge_claim(
 ) -> ClaimResult:
     if not claim.cites:
         finding = rules.finding("C001", "the claim cites no reference")
-        return ClaimResult(claim, ClaimVerdict.UNCITED, (finding,))
+        return ClaimResult(claim, ClaimVerdict.UNCITED, (finding,), reason=f"uncited: {finding.message}")
     cited = [references[key] for key in claim.cites]
     findings = [
         rules.finding("C002", f"cites '{r.entry.key}', which is {r.status.value}", reference=r.entry.key)
@@ -53,24 +53,37 @@ def judge_claim(
     ]
     usable = [r for r in cited if r.status not in DEFECTIVE_STATUSES]
     if not usable:
-        return ClaimResult(claim, ClaimVerdict.CITES_DEFECTIVE_REFERENCE, tuple(findings))
+        return ClaimResult(
+            claim,
+            ClaimVerdict.CITES_DEFECTIVE_REFERENCE,
+            tuple(findings),
+            reason="cites-defective-reference: " + "; ".join(f.message for f in findings),
+        )
     resolved = [r for r in usable if r.status is not ReferenceStatus.CANNOT_DETERMINE]
     if not resolved:
         keys = ", ".join(r.entry.key for r in usable)
         findings.append(rules.finding("C003", f"the cited reference could not be resolved ({keys})"))
-        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), usable[0].entry.key)
+        basis, reason = usable[0].entry.key, findings[-1].message
+        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis, reason=reason)
     with_text = [r for r in resolved if r.record and r.record.abstract]
     if not with_text:
         keys = ", ".join(r.entry.key for r in resolved)
         basis = resolved[0].entry.key
         findings.append(rules.finding(
             "C003", f"the cited record has no abstract to judge the claim against ({keys})", reference=basis))
-        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis)
+        reason = findings[-1].message
+        return ClaimResult(claim, ClaimVerdict.UNVERIFIABLE, tuple(findings), basis, reason=reason)
     engine = engine or default_engine()
     assessments = [engine.assess(claim, r.record, r.entry.key) for r in with_text if r.record]
     best = best_assessment(assessments)
     return ClaimResult(
-        claim, best.verdict, (*findings, *best.findings), best.key, best.evidence, best.reading
+        claim,
+        best.verdict,
+        (*findings, *best.findings),
+        best.key,
+        best.evidence,
+        reason=best.reason,
+        reading=best.reading,
     )
 
 

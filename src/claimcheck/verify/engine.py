@@ -28,8 +28,19 @@ from claimcheck import rules
 from claimcheck.config import EngineSettings
 from claimcheck.errors import InputError
 from claimcheck.model import Claim, ClaimVerdict, Finding, Record
-from claimcheck.verify.checks import Context, certainty, design, direction, numbers, population, scope
+from claimcheck.verify.checks import (
+    Context,
+    certainty,
+    comparison,
+    design,
+    direction,
+    numbers,
+    outcome,
+    population,
+    scope,
+)
 from claimcheck.verify.evidence import BM25Retriever, Scored, Sentence, expand, record_sentences, tokens
+from claimcheck.verify.explain import explain
 from claimcheck.verify.passages import passages
 from claimcheck.verify.reader import (
     ModelUnavailable,
@@ -43,6 +54,8 @@ from claimcheck.verify.reader import (
 #: The checks the default engine runs, in the order their findings are reported.
 CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
     scope.check,
+    outcome.check,
+    comparison.check,
     direction.check,
     numbers.check,
     population.check,
@@ -60,16 +73,22 @@ DECIDED = 0.75
 CODE_VERDICT: dict[str, ClaimVerdict] = {
     "C012": ClaimVerdict.CONTRADICTED,
     "C021": ClaimVerdict.CONTRADICTED,
+    "C030": ClaimVerdict.CONTRADICTED,
     "C011": ClaimVerdict.UNSUPPORTED,
     "C018": ClaimVerdict.UNSUPPORTED,
+    "C020": ClaimVerdict.UNSUPPORTED,
     "C022": ClaimVerdict.UNSUPPORTED,
+    "C031": ClaimVerdict.UNSUPPORTED,
+    "C032": ClaimVerdict.UNSUPPORTED,
+    "C035": ClaimVerdict.UNSUPPORTED,
     "C010": ClaimVerdict.OVERSTATED,
     "C013": ClaimVerdict.OVERSTATED,
     "C014": ClaimVerdict.OVERSTATED,
     "C015": ClaimVerdict.OVERSTATED,
     "C016": ClaimVerdict.OVERSTATED,
     "C017": ClaimVerdict.OVERSTATED,
-    "C020": ClaimVerdict.OVERSTATED,
+    "C033": ClaimVerdict.OVERSTATED,
+    "C034": ClaimVerdict.OVERSTATED,
 }
 #: Worst first: the verdict of a set of findings is the worst any of them implies.
 VERDICT_ORDER = (
@@ -111,6 +130,8 @@ class Assessment:
     score: float
     #: Share of the claim's content words found in the quoted sentences (0-1).
     coverage: float = 0.0
+    #: The element that decides the verdict, in one line (verify/explain.py).
+    reason: str = ""
     #: What the claim-verification model read in the record's best passages (None: no model).
     reading: Reading | None = None
 
@@ -155,8 +176,10 @@ class Engine:
         claim_words = set(tokens(ctx.claim_text))
         quoted = set().union(*(tokens(expand(s.text)) for s in ctx.top)) if ctx.top else set()
         coverage = len(claim_words & quoted) / len(claim_words) if claim_words else 0.0
+        verdict = verdict_of(findings)
+        reason, evidence = explain(ctx, verdict, findings, CODE_VERDICT)
         reading = self.read(ctx.claim_text, sentences, ranked) if self.reader is not None else None
-        return Assessment(key, verdict_of(findings), tuple(findings), ctx.quote(), score, coverage, reading)
+        return Assessment(key, verdict, tuple(findings), evidence, score, coverage, reason, reading)
 
     def read(self, claim: str, sentences: Sequence[Sentence], ranked: Sequence[Scored]) -> Reading | None:
         """The model's reading of the claim against the record's best passages (the title is

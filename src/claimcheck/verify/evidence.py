@@ -246,7 +246,7 @@ def expand(text: str) -> str:
     lower = text.lower()
     extra: list[str] = []
     for short, longs in SYNONYMS.items():
-        if re.search(rf"(?<![a-z0-9]){re.escape(short)}(?![a-z0-9])", lower):
+        if short in lower and re.search(rf"(?<![a-z0-9]){re.escape(short)}(?![a-z0-9])", lower):
             extra.extend(longs)
         elif any(long in lower for long in longs):
             extra.append(short)

@@ -27,6 +27,7 @@ from claimcheck.model import (
 )
 from claimcheck.resolve import plausible
 from claimcheck.sources import notices
+from claimcheck.sources.needs import needs
 
 
 def short_citation(record: Record) -> str:
@@ -153,24 +154,35 @@ def field_findings(entry: Entry, record: Record) -> list[Finding]:
 
 
 def verify_reference(entry: Entry, resolution: Resolution) -> ReferenceResult:
+    """The reference's verdict, judged when what it needs answered (decision 0201)."""
     record = resolution.record
     retracted = record is not None and notices.RETRACTION in _notice_kinds(entry, record)
-    if record is not None and resolution.unavailable and not retracted:
-        # A record was found, but a source that could hold a notice about it did not answer:
-        # the status is unknown (only a retraction already seen is certain enough to report).
-        why = "; ".join(f"{name}: {reason}" for name, reason in resolution.unavailable)
-        message = f"found {short_citation(record)}, but could not check it everywhere: {why}"
+    enough = needs(resolution, retracted, entry)
+    if not enough.judged:
+        why = "; ".join(f"{o.service}: {o.reason}" for o in resolution.unavailable)
+        if record is not None:
+            # A record was found, but no source that could hold a notice about it answered.
+            message = f"found {short_citation(record)}, but could not check it everywhere: {why}"
+        else:
+            message = f"could not be judged: {why}"
         finding = rules.finding("R003", message)
         return ReferenceResult(entry, ReferenceStatus.CANNOT_DETERMINE, resolution, (finding,))
     if record is None:
-        if resolution.unavailable or not resolution.sources:
-            why = "; ".join(f"{name}: {reason}" for name, reason in resolution.unavailable)
-            message = (
-                f"could not be judged: {why}"
-                if why
-                else "could not be judged: no source could look it up (no evidence lock entry, no "
-                "local records; run `claimcheck lock` or pass --records)"
-            )
+        if resolution.absence_unproven:
+            why = "; ".join(f"{o.service}: {o.reason}" for o in resolution.unavailable)
+            if why:
+                message = f"could not be judged: {why}"
+            elif resolution.sources:
+                message = (
+                    "could not be judged: not in the evidence lock or the local records, and no "
+                    "bibliographic service was asked (offline); run `claimcheck lock` with the "
+                    "network, or pass --records with its record"
+                )
+            else:
+                message = (
+                    "could not be judged: no source could look it up (no evidence lock entry, no "
+                    "local records; run `claimcheck lock` or pass --records)"
+                )
             finding = rules.finding("R003", message)
             return ReferenceResult(entry, ReferenceStatus.CANNOT_DETERMINE, resolution, (finding,))
         printed = (("doi", entry.doi), ("PMID", entry.pmid), ("PMCID", entry.pmcid))

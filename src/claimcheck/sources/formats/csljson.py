@@ -80,16 +80,29 @@ def item_to_record(item: dict[str, Any], source: str) -> Record:
 STREAM_ABOVE = 16 * 1024 * 1024
 _ITEMS = re.compile(r'"items"\s*:\s*\[')
 _BLANK = " \t\r\n,"
+#: The largest item read (characters): a longer one is reported as malformed instead of the
+#: reader buffering the rest of the file to find its end.
+MAX_ITEM = 16 * 1024 * 1024
+#: A syntax error this far before the end of what was read cannot be cured by reading more.
+_SETTLED = 64
 
 
-def iter_items(stream: IO[str], chunk: int = 1 << 20, shown: str = "") -> Iterator[Any]:
+def iter_items(
+    stream: IO[str], chunk: int = 1 << 20, shown: str = "", max_item: int = MAX_ITEM
+) -> Iterator[Any]:
     """The items of a JSON array (or of an object's "items" array, as in Crossref's data file),
-    decoded one at a time from a text stream: memory holds one item and one chunk, not the file."""
+    decoded one at a time from a text stream: memory holds one item and one chunk, not the file.
+
+    A malformed item is reported as soon as the error cannot be an item cut by the chunk
+    boundary (a syntax error well before the end of the buffer), and an item still unfinished
+    after `max_item` characters is reported too: a broken dump never fills memory.
+    """
     decoder = json.JSONDecoder()
     buffer, position, line = stream.read(chunk), 0, 1
 
-    def fail(message: str) -> InputError:
-        return InputError(shown, line + buffer.count("\n", 0, position), message)
+    def fail(message: str, at: int | None = None) -> InputError:
+        where = position if at is None else at
+        return InputError(shown, line + buffer.count("\n", 0, where), message)
 
     while True:
         found = _ITEMS.search(buffer) if buffer.lstrip().startswith("{") else None
@@ -113,9 +126,15 @@ def iter_items(stream: IO[str], chunk: int = 1 << 20, shown: str = "") -> Iterat
             try:
                 item, end = decoder.raw_decode(buffer, position)
             except json.JSONDecodeError as exc:
+                unfinished = exc.msg.startswith("Unterminated string") or len(buffer) - exc.pos <= _SETTLED
+                if not unfinished:
+                    raise fail(f"malformed JSON: {exc.msg}", exc.pos) from None
+                if len(buffer) - position > max_item:
+                    too_long = f"an item longer than {max_item} characters"
+                    raise fail(f"malformed JSON: {too_long} ({exc.msg})") from None
                 more = stream.read(chunk)
                 if not more:
-                    raise fail(f"malformed JSON: {exc.msg}") from None
+                    raise fail(f"malformed JSON: {exc.msg}", exc.pos) from None
                 line += buffer.count("\n", 0, position)
                 buffer, position = buffer[position:] + more, 0
                 continue

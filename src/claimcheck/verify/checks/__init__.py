@@ -41,7 +41,7 @@ class Context:
     def quote(
         self, sentences: tuple[Sentence, ...] | list[Sentence] | None = None, limit: int = 3
     ) -> tuple[str, ...]:
-        chosen = list(self.top if sentences is None else sentences)[:limit]
+        chosen = list(dict.fromkeys(self.top if sentences is None else sentences))[:limit]
         return tuple(s.quoted() for s in chosen)
 
     @property

@@ -17,7 +17,7 @@ from claimcheck.verify.evidence import tokens
 
 #: Boosters that assert replication or proof: they need the evidence to say so.
 STRONG_BOOSTERS = re.compile(
-    r"\b(consistently (?:shown|demonstrated|found|reported)|consistently|proven|proved|"
+    r"\b(consistently (?:shown|demonstrated|found|reported)|consistently|proven|proved|proves|"
     r"conclusively|definitively|well[- ]established|well[- ]documented|undoubtedly|unequivocally|"
     r"always|invariably|beyond doubt)\b",
     re.I,
@@ -32,6 +32,7 @@ BOOSTERS = re.compile(
 EVIDENCE_HEDGES = re.compile(
     r"\b(may|might|could|suggest\w*|preliminary|transient\w*|potential(?:ly)?|possibl[ey]|"
     r"modest|unknown|unclear|uncertain|emerging|appear\w*|further (?:studies|research|trials)|"
+    r"early (?:clinical )?development|early-phase|early phase|entered clinical trials|in development|"
     r"not (?:statistically )?significant)\b",
     re.I,
 )
@@ -45,10 +46,29 @@ CLAIM_HEDGES = re.compile(
 )
 
 
+#: A claim for all of a group ("all forms of obesity") where the evidence speaks of some of it.
+ALL = re.compile(r"\b(?:all|every|everyone|any)\b(?:\s+(?:forms?|types?|kinds?|patients|people))?", re.I)
+SOME = re.compile(r"\b(?:certain|some|selected|specific|particular|a subset of|rare)\b", re.I)
+
+
 def check(ctx: Context) -> list[Finding]:
     claim = ctx.claim_text
     evidence = ctx.top[:1]
     findings: list[Finding] = []
+    every = ALL.search(claim)
+    if every and evidence:
+        claim_words = set(tokens(claim))
+        some = SOME.search(evidence[0].text)
+        if some and len(claim_words & set(tokens(evidence[0].text))) >= 2 and not SOME.search(claim):
+            return [
+                rules.finding(
+                    "C013",
+                    f"the claim says '{every.group(0)}', but the evidence speaks of "
+                    f"'{some.group(0)}' cases only",
+                    reference=ctx.key,
+                    evidence=ctx.quote(evidence),
+                )
+            ]
     strong = STRONG_BOOSTERS.search(claim)
     if strong and not REPLICATION.search(ctx.record_text):
         findings.append(

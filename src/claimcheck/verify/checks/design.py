@@ -86,10 +86,47 @@ def _design_sentences(ctx: Context, pattern: re.Pattern[str]) -> list:
     return [s for s in ctx.sentences if pattern.search(s.text)]
 
 
+#: A claim that says a trial showed it.
+TRIAL_CLAIM = re.compile(
+    r"\b(?:(?:randomi[sz]ed|clinical|controlled|placebo-controlled)(?: controlled)? (?:clinical )?trials?|"
+    r"randomi[sz]ed evidence)\b(?:\s+(?:has|have))?"
+    r"(?:\s+(?:been\s+)?(?:\w+\s+)?(?:show\w*|found|demonstrat\w*|prov\w*|establish\w*|confirm\w*))?",
+    re.I,
+)
+LAB = re.compile(
+    r"\b(?:in vitro|in vivo|mice|mouse|rats?|rodents?|cultured|cell lines?|swine|animals?)\b", re.I
+)
+#: Association wording in the sentence a causal claim rests on.
+ASSOCIATION = re.compile(r"\b(?:is|are|was|were) (?:\w+ )?(?:associated|correlated|linked) with\b", re.I)
+
+
 def check(ctx: Context) -> list[Finding]:
     design = study_design(ctx)
     claim = ctx.claim_text
     findings: list[Finding] = []
+    said = TRIAL_CLAIM.search(claim)
+    if said and (design == "review" or (LAB.search(ctx.record_text) and not TRIAL.search(ctx.record_text))):
+        what = "a review" if design == "review" else "a laboratory or animal study"
+        findings.append(
+            rules.finding(
+                "C034",
+                f"the claim says '{said.group(0)}', but the cited paper is {what}, not a trial",
+                reference=ctx.key,
+                evidence=ctx.quote(list(ctx.sentences[:1]) + list(ctx.top[:1])),
+            )
+        )
+    causal = STRONG_CAUSAL.search(claim)
+    associated = [s for s in ctx.top[:2] if ASSOCIATION.search(s.text)]
+    if causal and associated and design not in ("observational",):
+        findings.append(
+            rules.finding(
+                "C017",
+                f"the claim uses causal wording ('{causal.group(0)}'), but the evidence it rests on "
+                f"states an association ('{ASSOCIATION.search(associated[0].text).group(0)}')",
+                reference=ctx.key,
+                evidence=ctx.quote(associated),
+            )
+        )
     if design in ("editorial", "case report", EARLY):
         if EFFICACY.search(claim) and EFFECT.search(claim):
             pattern = {"editorial": EDITORIAL, "case report": CASE_REPORT}.get(design, EARLY_PHASE)

@@ -9,10 +9,12 @@ direction for the same outcome anywhere in the evidence clears the flag.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claimcheck import rules
 from claimcheck.model import Finding
 from claimcheck.verify.checks import Context
+from claimcheck.verify.checks.scope import claim_entities, subject_present
 from claimcheck.verify.evidence import Sentence, stem, tokens
 
 #: Changes in amount only: "enhance", "promote" or "stimulate" say too little about which way a
@@ -68,21 +70,29 @@ _GENERIC = {
 }
 
 
+_OF_DOSE = re.compile(r"\s+(?:\w+\s+)?(?:doses?|dosages?|concentrations? of the drug)\b", re.I)
 _PASSIVE_TAIL = re.compile(r"\s*(?:by|in|from|at|to|significantly|[,.;:()]|$)", re.I)
 
 
 def _directions(text: str) -> list[tuple[str, set[str]]]:
+    return [(name, set(words)) for name, words in _directions_of(text)]
+
+
+@lru_cache(maxsize=16384)
+def _directions_of(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each direction word with what it is said of: the words after it ("reduced VAT"), and the
     words before it when it closes a phrase ("VAT decreased by 15%")."""
-    found: list[tuple[str, set[str]]] = []
+    found: list[tuple[str, frozenset[str]]] = []
     for part in re.split(r"(?<=[.;])\s+", text):
         for name, pattern in (("up", UP), ("down", DOWN), ("better", BETTER), ("worse", WORSE)):
             for match in pattern.finditer(part):
+                if _OF_DOSE.match(part, match.end()):
+                    continue  # "at higher doses" says which arm, not which way an outcome moved
                 words = tokens(part[match.end() : match.end() + 50])[:4]
                 if _PASSIVE_TAIL.match(part[match.end() :]):
                     words += tokens(part[max(0, match.start() - 30) : match.start()])[-2:]
-                found.append((name, {w for w in words if not w[0].isdigit()} - _GENERIC))
-    return found
+                found.append((name, frozenset(w for w in words if not w[0].isdigit()) - _GENERIC))
+    return tuple(found)
 
 
 ANTONYMS = (
@@ -95,7 +105,17 @@ ANTONYMS = (
     ("better", "worse"), ("greater", "smaller"), ("above", "below"), ("long", "short"),
     ("associated", "unassociated"), ("all", "some"), ("always", "sometimes"), ("most", "few"),
 )
-_ANTONYM = {a: b for pair in ANTONYMS for a, b in (pair, pair[::-1])}
+ANTONYMS += (
+    ("abolished", "preserved"), ("abolishes", "preserves"), ("abolish", "preserve"),
+    ("inhibited", "evoked"), ("severe", "moderate"), ("lasting", "transient"), ("unsafe", "safe"),
+    ("poorly", "well"),
+)
+_ANTONYM: dict[str, set[str]] = {}
+for _a, _b in ANTONYMS:
+    _ANTONYM.setdefault(_a, set()).add(_b)
+    _ANTONYM.setdefault(_b, set()).add(_a)
+#: "are severe" / "are ... mild": both words are what the same subject is said to be.
+_PREDICATE = r"\b(?:is|are|was|were|be|been|being)\s+(?:[\w-]+\s+){0,4}?[\w-]*?"
 
 
 def _words(text: str) -> set[str]:
@@ -108,19 +128,29 @@ def _antonym(claim: str, evidence: str, claim_words: set[str]) -> tuple[str, str
     if len(claim_words & set(tokens(evidence))) < 3:
         return None
     in_claim, in_evidence = _words(claim), _words(evidence)
-    for word in in_claim:
-        opposite = _ANTONYM.get(word)
-        # The two words must be said of the same thing ("high rate" / "low rate"), not merely
-        # occur in similar sentences ("high-throughput sequencing" / "low antibody levels").
-        if (
-            opposite
-            and opposite in in_evidence
-            and word not in in_evidence
-            and opposite not in in_claim
-            and _neighbours(claim, word) & _neighbours(evidence, opposite)
-        ):
-            return word, opposite
+    for word in sorted(in_claim):
+        for opposite in sorted(_ANTONYM.get(word, ())):
+            # The two words must be said of the same thing ("high rate" / "low rate"), not merely
+            # occur in similar sentences ("high-throughput sequencing" / "low antibody levels").
+            if (
+                opposite in in_evidence
+                and word not in in_evidence
+                and opposite not in in_claim
+                and (
+                    _neighbours(claim, word) & _neighbours(evidence, opposite)
+                    or _predicates(claim, word, evidence, opposite)
+                )
+            ):
+                return word, opposite
     return None
+
+
+def _predicates(claim: str, word: str, evidence: str, opposite: str) -> bool:
+    """Both words are predicated of the subject ("effects are severe" / "these are ... mild")."""
+    return bool(
+        re.search(_PREDICATE + rf"\b{word}\b", claim, re.I)
+        and re.search(_PREDICATE + rf"\b{opposite}\b", evidence, re.I)
+    )
 
 
 def _neighbours(text: str, word: str) -> set[str]:
@@ -141,80 +171,211 @@ def _relevant(ctx: Context, claim_words: set[str]) -> list[Sentence]:
     return chosen
 
 
+#: Sections that state the question, not the finding ("... are not known").
+_BACKGROUND = frozenset(
+    {"BACKGROUND", "INTRODUCTION", "OBJECTIVE", "OBJECTIVES", "CONTEXT", "IMPORTANCE", "AIM", "AIMS"}
+    | {"PURPOSE"}
+)
+_UNKNOWN = re.compile(r"\s*(?:known|clear|established|understood|studied)\b", re.I)
+#: "No serious adverse reactions were reported": an event the evidence says did not happen.
+NO_EVENT = re.compile(
+    r"\b(?:no|none of the)\s+((?:[\w-]+\s+){0,4}?[\w-]+)\s+(?:was|were|has been|have been|occurred)"
+    r"(?:\s+(?:reported|observed|seen|found|detected|noted|recorded))?"
+    r"|\bthere (?:was|were) no\s+((?:[\w-]+\s+){0,4}?[\w-]+)",
+    re.I,
+)
+#: A claimed difference between two things ("more frequent with X than with placebo").
+COMPARATIVE = re.compile(
+    r"\b(?:more|less|greater|fewer|higher|lower|larger|smaller|better|worse|superior|inferior)\b"
+    r"[^.;]{0,60}?\b(?:than|to)\b",
+    re.I,
+)
+NO_DIFFERENCE = re.compile(
+    r"\b(?:did not differ|do not differ|does not differ|no (?:significant |statistically significant )?"
+    r"differences?|not (?:significantly |statistically )?different|comparable to|similar to|very similar)\b",
+    re.I,
+)
+
+
 def _null_about(text: str, claim_object: set[str]) -> re.Match[str] | None:
-    """A negation or null result that governs what the claim's direction is said of: a word of
+    """A negation or null result that governs what the claim's direction is said of: words of
     the claim's object within a few words after it ("did not reduce VAT") or just before it
     ("VAT was unchanged"). A negation elsewhere in the sentence ("has not been studied in
-    children, but ...") says nothing of the claimed effect."""
+    children, but ...") says nothing of the claimed effect, and "are not known" states a question."""
+    needed = min(2, len(claim_object))
     for match in NULL.finditer(text):
+        if _UNKNOWN.match(text, match.end()):
+            continue
         after = set(tokens(text[match.end() : match.end() + 60]))
         before = set(tokens(text[max(0, match.start() - 40) : match.start()]))
-        if claim_object & (after | before):
+        if len(claim_object & (after | before)) >= max(1, needed):
             return match
     return None
+
+
+def _governed(text: str, match: re.Match[str]) -> set[str]:
+    after = tokens(text[match.end() : match.end() + 60])
+    return set(after) | set(tokens(text[max(0, match.start() - 40) : match.start()]))
+
+
+def _about(subjects: list[str]):
+    """Whether a sentence speaks of the claim's agent (when the claim names one)."""
+
+    def test(sentence: Sentence) -> bool:
+        text = sentence.text.lower()
+        if not subjects or any(subject_present(x, text) for x in subjects):
+            return True
+        # A sentence that names no agent ("These included decreased ...") continues the last one.
+        return not (_AGENT.search(sentence.text) or _OTHER_AGENT.search(sentence.text))
+
+    return test
+
+
+_AGENT = re.compile(
+    r"\b([a-z]+(?:glutide|zepatide|morelin|relin|statin|lintide|formin|gliflozin|mab|tatin)|[a-z]+tide)\b",
+    re.I,
+)
+
+
+_OTHER_AGENT = re.compile(r"\b[A-Z]{2,}[A-Z0-9]*-\d+\b")
+
+
+def _agent(ctx: Context) -> list[str]:
+    """The agent the claim speaks of: the first drug or named entity in it ("ipamorelin", not the
+    "GHRP-6" it is compared with)."""
+    text = ctx.claim_text
+    found = [(m.start(), m.group(1)) for m in _AGENT.finditer(text)]
+    found += [(text.find(e), e) for e in claim_entities(ctx)[0] if text.find(e) >= 0]
+    return [min(found)[1]] if found else []
+
+
+@lru_cache(maxsize=16384)
+def _no_events(text: str) -> tuple[tuple[frozenset[str], str, str], ...]:
+    """Each "no X were reported" of a sentence: X's content words, X, and the words matched."""
+    found = []
+    for match in NO_EVENT.finditer(text):
+        thing = match.group(1) or match.group(2) or ""
+        found.append((frozenset(tokens(thing)) - _GENERIC, thing, match.group(0).strip()))
+    return tuple(found)
+
+
+@lru_cache(maxsize=16384)
+def _negated(text: str) -> bool:
+    return bool(NULL.search(text) or PRIVATIVE.search(text) or NO_EVENT.search(text))
 
 
 def check(ctx: Context) -> list[Finding]:
     claim = ctx.claim_text
     claim_words = {w for w in tokens(claim) if not w[0].isdigit()} - _GENERIC
+    claim_null = NULL.search(claim) is not None or PRIVATIVE.search(claim) is not None
+    # "No serious adverse reactions were reported" against a claim that they occurred.
+    if not claim_null:
+        for sentence in ctx.sentences:
+            for thing, said, matched in _no_events(sentence.text):
+                if len(thing) >= 2 and len(thing & claim_words) >= max(2, len(thing) - 1):
+                    return [
+                        rules.finding(
+                            "C012",
+                            f"the claim states that {said} occurred, but the evidence reports '{matched}'",
+                            reference=ctx.key,
+                            evidence=ctx.quote([sentence]),
+                        )
+                    ]
     relevant = _relevant(ctx, claim_words)
     if not relevant:
         return []
-    claim_null = NULL.search(claim) is not None or PRIVATIVE.search(claim) is not None
+    findings_about = [s for s in relevant if s.label.upper() not in _BACKGROUND]
+    about = _about(_agent(ctx))
+    if any(about(s) for s in findings_about):
+        findings_about = [s for s in findings_about if about(s)] + [s for s in findings_about if not about(s)]
     claim_dirs = _directions(claim)
+    # A claimed difference where the evidence reports none ("did not differ", "comparable to").
+    if not claim_null and COMPARATIVE.search(claim):
+        for sentence in findings_about:
+            same = NO_DIFFERENCE.search(sentence.text)
+            if same and len(claim_words & _governed(sentence.text, same) & set(tokens(sentence.text))) >= 2:
+                return [
+                    rules.finding(
+                        "C012",
+                        f"the claim states a difference, but the evidence reports '{same.group(0)}'",
+                        reference=ctx.key,
+                        evidence=ctx.quote([sentence]),
+                    )
+                ]
     # No effect where the claim states one.
     if not claim_null and claim_dirs:
         claim_object = set().union(*(words for _, words in claim_dirs))
-        nulls = [(s, m) for s in relevant if (m := _null_about(s.text, claim_object))]
-        affirmed = any(
-            name == claim_name and words & claim_object
-            for sentence in relevant
-            if not NULL.search(sentence.text)
-            for name, words in _directions(sentence.text)
-            for claim_name, _ in claim_dirs
-        )
-        if nulls and not affirmed:
-            sentence, null = nulls[0]
-            return [
-                rules.finding(
-                    "C012",
-                    f"the claim states an effect, but the evidence reports '{null.group(0)}'",
-                    reference=ctx.key,
-                    evidence=ctx.quote([sentence]),
-                )
+        nulls = [(s, m) for s in findings_about if (m := _null_about(s.text, claim_object))]
+        if not nulls and len(claim_object) >= 3:
+            # A null result about most of the claim's outcome, wherever the retriever ranked it
+            # ("No significant changes ... in abdominal sc adipose tissue").
+            nulls = [
+                (s, m)
+                for s in ctx.sentences
+                if s.label.upper() not in _BACKGROUND
+                and (m := _null_about(s.text, claim_object))
+                and len(claim_object & _governed(s.text, m)) >= 3
             ]
+        if nulls:
+            sentence, null = nulls[0]
+            weight = len(claim_object & _governed(sentence.text, null))
+            # A sentence stating the claimed direction of as much of the same outcome, of the same
+            # agent, clears it ("GH secretion was increased" does not clear "pulse frequency unaltered").
+            affirmed = any(
+                name == claim_name and len(words & claim_object) >= weight
+                for other in relevant
+                if not NULL.search(other.text) and (about(other) or not about(sentence))
+                for name, words in _directions(other.text)
+                for claim_name, _ in claim_dirs
+            )
+            if not affirmed:
+                return [
+                    rules.finding(
+                        "C012",
+                        f"the claim states an effect, but the evidence reports '{null.group(0)}'",
+                        reference=ctx.key,
+                        evidence=ctx.quote([sentence]),
+                    )
+                ]
     # The claim denies what the evidence states ("lacked any antibodies" / "antibody was detected").
     if claim_null:
+        denial = DENIAL.search(claim)
+        # The evidence denies it too ("No serious adverse reactions were reported"): agreement.
+        agreeing = [
+            s
+            for s in ctx.sentences
+            if _negated(s.text) and len(claim_words & set(tokens(s.text))) >= max(2, 0.3 * len(claim_words))
+        ]
+        if agreeing or denial is None:
+            return []
         for sentence in [s for s in relevant if s.label != "TITLE"][:2]:
-            if NULL.search(sentence.text) or PRIVATIVE.search(sentence.text):
-                continue
             shared = claim_words & set(tokens(sentence.text))
             if len(shared) >= max(3, 0.3 * len(claim_words)):
-                denial = DENIAL.search(claim)
-                if denial is None:
-                    break
                 return [rules.finding(
                     "C012",
                     f"the claim says '{denial.group(0)}', but the evidence states it without negation",
                     reference=ctx.key, evidence=ctx.quote([sentence]))]
-    # The opposite direction for the same outcome.
-    if claim_null:
         return []
+    # The opposite direction for the same outcome: the direction said of most of the claim's
+    # outcome (and of the claim's agent, when the evidence names it) decides.
     for claim_name, claim_object in claim_dirs:
         if not claim_object:
             continue
-        same = opposite = None
-        for sentence in relevant:
+        same_best, opposite_best, opposite = 0, 0, None
+        for sentence in findings_about:
             if NULL.search(sentence.text):
                 continue
+            if not about(sentence) and any(about(s) for s in findings_about):
+                continue
             for name, words in _directions(sentence.text):
-                if not words & claim_object:
+                overlap = len(words & claim_object)
+                if not overlap:
                     continue
                 if name == claim_name:
-                    same = sentence
-                elif name == _POLES[claim_name]:
-                    opposite = opposite or sentence
-        if opposite is not None and same is None:
+                    same_best = max(same_best, overlap)
+                elif name == _POLES[claim_name] and overlap > opposite_best:
+                    opposite_best, opposite = overlap, sentence
+        if opposite is not None and opposite_best > same_best:
             return [
                 rules.finding(
                     "C012",
@@ -225,10 +386,11 @@ def check(ctx: Context) -> list[Finding]:
                 )
             ]
     # An antonym in the sentence the claim rests on ("mild" where the evidence says "severe").
-    antonym = _antonym(claim, relevant[0].text, claim_words)
-    if antonym:
-        return [rules.finding(
-            "C012",
-            f"the claim says '{antonym[0]}', the evidence says '{antonym[1]}'",
-            reference=ctx.key, evidence=ctx.quote(relevant[:1]))]
+    for sentence in relevant[:2]:
+        antonym = _antonym(claim, sentence.text, claim_words)
+        if antonym:
+            return [rules.finding(
+                "C012",
+                f"the claim says '{antonym[0]}', the evidence says '{antonym[1]}'",
+                reference=ctx.key, evidence=ctx.quote([sentence]))]
     return []

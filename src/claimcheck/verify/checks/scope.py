@@ -55,7 +55,7 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "blood glucose": ("glucose", "glycemic", "glycaemic", "blood sugar"),
     "cardiovascular outcomes": ("cardiovascular", "cardio-protective", "cardioprotective"),
 }
-_CLAIM_OUTCOME = {
+CLAIM_OUTCOME = {
     "visceral fat": r"\bvisceral|\bVAT\b",
     "HbA1c": r"HbA1c|A1c|glycated|glycosylated",
     "insulin sensitivity": r"insulin sensitivity|insulin resistance",
@@ -118,29 +118,40 @@ _NOT_ENTITIES = {
 }
 
 
-def _present(variants: tuple[str, ...], text: str) -> bool:
-    return any(re.search(rf"(?<![a-z0-9]){re.escape(variant.lower())}", text) for variant in variants)
+@lru_cache(maxsize=4096)
+def _variant(variant: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(variant.lower())}")
+
+
+def present(variants: tuple[str, ...], text: str) -> bool:
+    return any(variant.lower() in text and _variant(variant).search(text) for variant in variants)
 
 
 def claim_entities(ctx: Context) -> tuple[list[str], list[str]]:
     """The claim's subjects (drugs, named agents, `subject` words) and its outcomes."""
+    subjects, outcomes = _claim_entities(ctx.claim.text, ctx.claim.subject, ctx.claim_text)
+    return list(subjects), list(outcomes)
+
+
+@lru_cache(maxsize=8192)
+def _claim_entities(text: str, subject: str, claim_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     subjects: list[str] = []
-    for part in re.split(r"[;,()]", ctx.claim.subject):
+    for part in re.split(r"[;,()]", subject):
         part = part.strip()
-        if part and not any(re.search(p, part, re.I) for p in _CLAIM_OUTCOME.values()):
+        if part and not any(re.search(p, part, re.I) for p in CLAIM_OUTCOME.values()):
             subjects.append(part)
-    for match in _DRUG.finditer(ctx.claim.text):
+    for match in _DRUG.finditer(text):
         word = match.group(1)
         if word.upper().split("-")[0] in _NOT_ENTITIES or word.upper() in _NOT_ENTITIES:
             continue
         if word.lower() not in {s.lower() for s in subjects}:
             subjects.append(word)
-    outcomes = [name for name, pattern in _CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim_text, re.I)]
+    outcomes = [name for name, pattern in CLAIM_OUTCOME.items() if re.search(pattern, claim_text, re.I)]
     if "lipid profile" in outcomes and "triglycerides" in outcomes:
         outcomes.remove("lipid profile")
     if "blood glucose" in outcomes and {"HbA1c", "glucose uptake"} & set(outcomes):
         outcomes.remove("blood glucose")
-    return subjects, outcomes
+    return tuple(subjects), tuple(outcomes)
 
 
 @lru_cache(maxsize=4096)
@@ -158,14 +169,15 @@ def _initialisms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _subject_present(subject: str, text: str) -> bool:
-    if _present(_subject_variants(subject), text):
+@lru_cache(maxsize=65536)
+def subject_present(subject: str, text: str) -> bool:
+    if present(_subject_variants(subject), text):
         return True
     if re.fullmatch(r"[A-Z]{2,6}", subject) and subject.lower() in _initialisms(text):
         return True
     # Every content word of a multi-word subject, each in any form ("GLP-1 agonists" ~ "GLP-1R agonist").
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]+", subject.lower()) if len(w) > 2]
-    return len(words) > 1 and all(_present((w.rstrip("s")[: max(4, len(w) - 3)],), text) for w in words)
+    return len(words) > 1 and all(present((w.rstrip("s")[: max(4, len(w) - 3)],), text) for w in words)
 
 
 def _subject_variants(subject: str) -> tuple[str, ...]:
@@ -180,7 +192,9 @@ def _subject_variants(subject: str) -> tuple[str, ...]:
 
 
 def check(ctx: Context) -> list[Finding]:
-    text = (ctx.record_text + " " + " ".join(ctx.record.mesh_terms)).lower()
+    # A group author ("for the SURMOUNT-1 Investigators") names the trial the paper reports.
+    groups = " ".join(p.literal for p in ctx.record.authors if p.literal)
+    text = (ctx.record_text + " " + " ".join(ctx.record.mesh_terms) + " " + groups).lower()
     subjects, outcomes = claim_entities(ctx)
     if not ctx.top:
         return [
@@ -192,11 +206,11 @@ def check(ctx: Context) -> list[Finding]:
                 evidence=ctx.quote(list(ctx.sentences[:1])),
             )
         ]
-    missing_subjects = [s for s in subjects if not _subject_present(s, text)]
-    missing_outcomes = [o for o in outcomes if not _present(OUTCOMES[o], text)]
+    missing_subjects = [s for s in subjects if not subject_present(s, text)]
+    missing_outcomes = [o for o in outcomes if not present(OUTCOMES[o], text)]
     note = ctx.incomplete_note.replace("the figure", "it")
     # The `subject` field holds what the claim is about (words the published text lost).
-    key_outcomes = [o for o, pattern in _CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim.subject, re.I)]
+    key_outcomes = [o for o, pattern in CLAIM_OUTCOME.items() if re.search(pattern, ctx.claim.subject, re.I)]
     key_missing = bool(key_outcomes) and all(o in missing_outcomes for o in key_outcomes)
     if (
         key_missing
