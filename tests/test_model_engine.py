@@ -353,3 +353,11 @@ def test_the_bundled_article_carries_the_model_reading_into_the_json_report(tmp_
         assert model["passages"] and all(p["text"] for p in model["passages"])
     unjudged = [c for c in result.claims if c.reading is None]
     assert all(by_id[c.claim.id]["model"] is None for c in unjudged)
+
+
+def test_a_hugging_face_name_that_cannot_be_loaded_is_a_clear_error(tmp_path, monkeypatch):
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(InputError, match="could not be loaded"):
+        load_scorer(str(tmp_path / "no-such-model"))

@@ -141,6 +141,10 @@ class OnnxScorer:
         self.tokenizer = Tokenizer.from_file(str(path.parent / meta["tokenizer"]))
         self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
         self.tokenizer.enable_padding()
+        #: The same tokenizer without truncation or padding, to measure whether a pair fits.
+        self._counter = Tokenizer.from_file(str(path.parent / meta["tokenizer"]))
+        self._counter.no_truncation()
+        self._counter.no_padding()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -148,11 +152,7 @@ class OnnxScorer:
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def fits(self, claim: str, passage: str) -> bool:
-        self.tokenizer.no_truncation()
-        try:
-            return len(self.tokenizer.encode(claim, passage).ids) <= self.max_length
-        finally:
-            self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
+        return len(self._counter.encode(claim, passage, add_special_tokens=True)) <= self.max_length
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[Probabilities]:
         import numpy as np
@@ -183,8 +183,15 @@ class HFScorer:
                 f"engine model '{name}' is a Hugging Face model: pip install 'claimcheck[hf]'",
             ) from exc
         self.torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(name)
-        self.model = AutoModelForSequenceClassification.from_pretrained(name).eval()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(name)
+            self.model = AutoModelForSequenceClassification.from_pretrained(name).eval()
+        except (OSError, ValueError) as exc:
+            raise InputError(
+                "claimcheck.toml", None,
+                f"engine model '{name}' could not be loaded: not a local model folder, and not downloadable "
+                f"from the Hugging Face hub here ({type(exc).__name__})",
+            ) from exc
         self.labels = [str(self.model.config.id2label[i]) for i in range(self.model.config.num_labels)]
         self.max_length = max_length
         self.version = f"hf:{name}"
