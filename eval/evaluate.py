@@ -589,28 +589,32 @@ def labelled_section(
         say("## claimcheck's labelled health claims\n\nSkipped: the seed records are not in ../shared.\n")
         return
     items = labelled.load()
-    say("## claimcheck's labelled health claims (eval/labelled_claims.yaml)\n")
+    say("## claimcheck's labelled health claims (eval/labelled_claims.yaml, eval/labelled_final.yaml)\n")
     say(
-        f"{len(items)} health claims written for issue 13 against the bundled seed records, each labelled "
-        "supported / overstated / unsupported / contradicted with a one-line reason, before any rule was "
-        "tuned. The claims whose CRC-32 id is divisible by three are held aside: the rules were tuned on the "
-        "other two thirds only, with `python eval/labelled.py` (which prints no per-claim result for the "
-        "held-aside part), and the held-aside part was scored once at the end (decision 0900). Flag "
-        "precision is the share of non-supported verdicts whose label is exactly right.\n"
+        f"{len(items)} health claims (eval/labelled_claims.yaml) were written for issue 13 against the "
+        "bundled seed records, each labelled supported / overstated / unsupported / contradicted with a "
+        "one-line reason, before any rule was tuned. Its held-aside third (CRC-32 of the id divisible by "
+        "three) was scored once (0.831 right, 1 false 'supported', flag precision 0.778), then seen again "
+        "after a speed rewrite (decision 0900), so it stopped being a test: the rules were then tuned on "
+        "the whole file, and a fresh final test, eval/labelled_final.yaml, was written by someone who "
+        "never ran the engine on it and is scored here once (decision 0901). "
+        "Flag precision is the share of non-supported "
+        "verdicts whose label is exactly right.\n"
     )
-    for name, aim in (("tuned", False), ("held-aside", True)):
+    parts = (("all", "tuning set, all of labelled_claims.yaml"), ("final", "final test, labelled_final.yaml"))
+    for name, title in parts:
         figures = labelled.figures(labelled.judge(labelled.part(items, name), engine))
-        say(f"### {name}: {figures.summary()}\n")
+        say(f"### {title}: {figures.summary()}\n")
         say("Confusion matrix (rows labelled, columns verdict):\n")
         say(figures.matrix() + "\n")
-        if aim:
+        if name == "final":
             right, precise = figures.accuracy, figures.flag_precision
             summary += [
-                ("Labelled set, held-aside third: verdicts right", f"{right:.3f}", "≥ 0.90",
+                ("Labelled final test: verdicts right", f"{right:.3f}", "≥ 0.90",
                  "met" if right >= 0.90 else f"missed by {0.90 - right:.3f}"),
-                ("Labelled set, held-aside third: false 'supported' on unsupported/contradicted",
+                ("Labelled final test: false 'supported' on unsupported/contradicted",
                  str(figures.false_supported), "0", "met" if figures.false_supported == 0 else "missed"),
-                ("Labelled set, held-aside third: flag precision", f"{precise:.3f}", "≥ 0.85",
+                ("Labelled final test: flag precision", f"{precise:.3f}", "≥ 0.85",
                  "met" if precise >= 0.85 else f"missed by {0.85 - precise:.3f}"),
             ]
 
