@@ -657,7 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out: list[str] = []
     say: Callable[[str], None] = out.append
     what = (
-        "default engine: BM25 retrieval + hand-written checks; no model"
+        "default engine: BM25 retrieval + hand-written checks decide verdicts; the model is scored apart"
         if args.engine == "default"
         else "embedding engine: all-MiniLM-L6-v2 sentence retrieval + the same hand-written checks"
     )
