@@ -597,11 +597,17 @@ def labelled_section(
         "three) was scored once (0.831 right, 1 false 'supported', flag precision 0.778), then seen again "
         "after a speed rewrite (decision 0900), so it stopped being a test: the rules were then tuned on "
         "the whole file, and a fresh final test, eval/labelled_final.yaml, was written by someone who "
-        "never ran the engine on it and is scored here once (decision 0901). "
+        "never ran the engine on it. It was scored once at commit fc99071: 0.636 right (68/107), 16 false "
+        "'supported', flag precision 0.673 (decision 0901). Its errors were then read and the number "
+        "check learnt shares and multiples written in words, so the figures below for it are no longer "
+        "those of an untouched test. "
         "Flag precision is the share of non-supported "
         "verdicts whose label is exactly right.\n"
     )
-    parts = (("all", "tuning set, all of labelled_claims.yaml"), ("final", "final test, labelled_final.yaml"))
+    parts = (
+        ("all", "tuning set, all of labelled_claims.yaml"),
+        ("final", "labelled_final.yaml, after it was read"),
+    )
     for name, title in parts:
         figures = labelled.figures(labelled.judge(labelled.part(items, name), engine))
         say(f"### {title}: {figures.summary()}\n")
@@ -610,11 +616,13 @@ def labelled_section(
         if name == "final":
             right, precise = figures.accuracy, figures.flag_precision
             summary += [
-                ("Labelled final test: verdicts right", f"{right:.3f}", "≥ 0.90",
+                ("Labelled final test, scored once at fc99071: verdicts right / false 'supported' / "
+                 "flag precision", "0.636 / 16 / 0.673", "≥ 0.90 / 0 / ≥ 0.85", "missed"),
+                ("Labelled final set after it was read: verdicts right", f"{right:.3f}", "≥ 0.90",
                  "met" if right >= 0.90 else f"missed by {0.90 - right:.3f}"),
-                ("Labelled final test: false 'supported' on unsupported/contradicted",
+                ("Labelled final set after it was read: false 'supported' on unsupported/contradicted",
                  str(figures.false_supported), "0", "met" if figures.false_supported == 0 else "missed"),
-                ("Labelled final test: flag precision", f"{precise:.3f}", "≥ 0.85",
+                ("Labelled final set after it was read: flag precision", f"{precise:.3f}", "≥ 0.85",
                  "met" if precise >= 0.85 else f"missed by {0.85 - precise:.3f}"),
             ]
 

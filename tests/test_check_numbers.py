@@ -130,3 +130,26 @@ def test_how_long_an_effect_lasted_matches_up_to_in_the_evidence_in_any_unit():
 def test_a_number_naming_a_phase_or_type_is_no_count():
     assert [q for q in extract("In pooled phase 3 trials in HIV patients, VAT fell.") if q.kind == "count"] == []
     assert [q for q in extract("In 3 trials in HIV patients, VAT fell.") if q.kind == "count"]
+
+
+def test_shares_and_multiples_written_in_words_are_figures():
+    def figures(text):
+        return [(q.kind, q.low, q.bound) for q in extract(text)]
+
+    assert figures("Three in four adults lost weight.") == [("percent", 75.0, "")]
+    assert figures("About two thirds of patients were responders.") == [("percent", 67.0, "~")]
+    assert figures("GH more than doubled.") == [("fold", 2.0, ">")]
+    assert figures("IGF-I increased up to five-fold.") == [("fold", 5.0, "<")]
+    assert figures("Visceral fat shrank by a quarter.")[0][:2] == ("percent", 25.0)
+    assert figures("Taken in the third trimester.") == []
+    # the words keep their place: a figure after them is still found where it is
+    text = "One in five had nausea at 30 weeks."
+    (_, weeks) = extract(text)
+    assert text[weeks.start :].startswith("30 weeks")
+
+
+def test_a_share_in_words_the_abstract_does_not_give_is_flagged():
+    from claimcheck.model import Record
+
+    record = Record(source="t", id="r", title="A trial", abstract="Visceral fat fell by 15.2% over 26 weeks.")
+    assert codes(check(context("Visceral fat fell by a quarter over 26 weeks.", record)))

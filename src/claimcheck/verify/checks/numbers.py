@@ -230,8 +230,43 @@ def _direction_before(text: str, at: int) -> int:
     return sign
 
 
+#: Shares and multiples written in words, as the figure they mean. Replaced by a string of the
+#: same length, so every position into the text stays right.
+_WORD_FIGURES = (
+    (re.compile(r"\b(?:one|1) in (?:two|2)\b", re.I), "50%"),
+    (re.compile(r"\b(?:one|1) in (?:three|3)\b", re.I), "33%"),
+    (re.compile(r"\b(?:two|2) in (?:three|3)\b", re.I), "67%"),
+    (re.compile(r"\b(?:one|1) in (?:four|4)\b", re.I), "25%"),
+    (re.compile(r"\b(?:three|3) in (?:four|4)\b", re.I), "75%"),
+    (re.compile(r"\b(?:one|1) in (?:five|5)\b", re.I), "20%"),
+    (re.compile(r"\b(?:one|1) in (?:ten|10)\b", re.I), "10%"),
+    (re.compile(r"\b(?:nine|9) in (?:ten|10)\b", re.I), "90%"),
+    (re.compile(r"\b(?:a|one) quarter\b", re.I), "25%"),
+    (re.compile(r"\bthree quarters\b", re.I), "75%"),
+    (re.compile(r"\b(?:a|one) third\b(?! (?:of the )?(?:dose|trimester|day|week|month|phase))", re.I), "33%"),
+    (re.compile(r"\btwo[- ]thirds\b", re.I), "67%"),
+    (re.compile(r"\bdoubl(?:ed|ing|es)\b", re.I), "2-fold"),
+    (re.compile(r"\btripl(?:ed|ing|es)\b", re.I), "3-fold"),
+    (re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten)-fold\b", re.I), None),
+)
+_WORD_FIGURE_HINT = re.compile(r"\b(?:in|quarters?|third|thirds|doubl|tripl|fold)", re.I)
+
+
+def _figures_in_words(text: str) -> str:
+    if not _WORD_FIGURE_HINT.search(text):
+        return text
+    for pattern, figure in _WORD_FIGURES:
+        def same_length(match: re.Match[str], figure: str | None = figure) -> str:
+            value = figure or f"{_WORD_NUMBERS[match.group(1).lower()]}-fold"
+            return value.ljust(len(match.group(0)))
+
+        text = pattern.sub(same_length, text)
+    return text
+
+
 @lru_cache(maxsize=65536)
 def _extract(text: str) -> tuple[Quantity, ...]:
+    text = _figures_in_words(text)
     if not _DIGIT.search(text):
         return ()
     text = _MIDDOT.sub(".", text)
