@@ -133,3 +133,28 @@ def test_the_evidence_table_ships_no_column_empty_in_every_row(cli, bundled_proj
     assert {row["claim"] for row in basis} == {row["claim"] for row in rows if row["verdict"] == "supported"}
     assert all(row["why"].startswith("supported: the quoted evidence states") for row in basis)
     assert all(row["evidence"] for row in basis)
+
+
+def test_the_text_report_says_when_the_model_doubts_a_supported_claim():
+    from rich.console import Console
+
+    from claimcheck.report import text
+    from claimcheck.verify.reader import PassageScore, Probabilities, Reading
+
+    doubt = Probabilities(supported=0.12, contradicted=0.10, nei=0.78)
+    agree = Probabilities(supported=0.81, contradicted=0.09, nei=0.10)
+
+    def rendered(probabilities: Probabilities, verdict: ClaimVerdict) -> str:
+        reading = Reading("m", probabilities, (PassageScore(SENTENCE, (0,), probabilities),))
+        claim = Claim(id="c1", text="Tesamorelin cures HIV.", cites=("k",))
+        result = AuditResult(
+            references=(), claims=(ClaimResult(claim, verdict, (), "k", (SENTENCE,), reading=reading),)
+        )
+        buffer = io.StringIO()
+        text.render(result, Console(file=buffer, no_color=True, width=200))
+        return buffer.getvalue()
+
+    said = rendered(doubt, ClaimVerdict.SUPPORTED)
+    assert "model doubts it: reads the evidence as not-enough-information (supported 0.12" in said
+    assert "model doubts" not in rendered(agree, ClaimVerdict.SUPPORTED)
+    assert "model doubts" not in rendered(doubt, ClaimVerdict.OVERSTATED)  # flagged already

@@ -140,7 +140,22 @@ def _claim_block(result: ClaimResult) -> list[str]:
         lines += [f"      [dim]evidence: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in finding.evidence]
     if result.verdict is ClaimVerdict.SUPPORTED:
         lines += [f"    [dim]states it: \u201c{escape(_clip(e, 160))}\u201d[/]" for e in result.evidence[:3]]
+        lines += _model_doubt(result)
     return lines
+
+
+def _model_doubt(result: ClaimResult) -> list[str]:
+    """A supported verdict the model does not read as supported: worth a person's look (the
+    verdict is the checks'; decision 0901)."""
+    reading = result.reading
+    if reading is None or reading.label == "supported":
+        return []
+    p = reading.probabilities
+    return [
+        f"    [yellow]model doubts it[/]: reads the evidence as {reading.label} "
+        f"(supported {p.supported:.2f}, contradicted {p.contradicted:.2f}, "
+        f"not enough information {p.nei:.2f}); review this claim"
+    ]
 
 
 def render(result: AuditResult, console: Console) -> None:
