@@ -17,7 +17,6 @@ are imported only when configured (`[engine]` in claimcheck.toml):
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from claimcheck import rules
 from claimcheck.config import EngineSettings
 from claimcheck.errors import InputError
 from claimcheck.model import Claim, ClaimVerdict, Finding, Record
+from claimcheck.verify.chat import chat_completion, json_object
 from claimcheck.verify.checks import (
     Context,
     certainty,
@@ -357,31 +357,16 @@ class LLMJudge:
         import requests
 
         quoted = "\n".join(f"- {s.quoted()}" for s in evidence)
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        user = f"Claim: {claim}\nEvidence:\n{quoted}"
         try:
-            response = requests.post(
-                f"{self.url}/chat/completions",
-                json={
-                    "model": self.model,
-                    "temperature": 0,
-                    "messages": [
-                        {"role": "system", "content": _LLM_PROMPT},
-                        {"role": "user", "content": f"Claim: {claim}\nEvidence:\n{quoted}"},
-                    ],
-                },
-                headers=headers,
-                timeout=self.timeout,
-            )
-            response.raise_for_status()
+            content = chat_completion(self.url, self.model, self.api_key, self.timeout, _LLM_PROMPT, user)
         except requests.RequestException as exc:
             # An unreachable judge adds nothing; the rule-based findings still stand.
             return Judgement("support", f"the LLM judge could not be reached ({type(exc).__name__})")
-        try:
-            content = str(response.json()["choices"][0]["message"]["content"])
         except (ValueError, KeyError, IndexError, TypeError):
             return Judgement("support", "the LLM endpoint's answer had no chat completion; ignored")
         try:
-            answer = json.loads(content[content.index("{") : content.rindex("}") + 1])
+            answer = json_object(content)
         except ValueError:
             return Judgement("support", "the judge's answer was not JSON; ignored")
         label = str(answer.get("label", "")).lower()

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from claimcheck.errors import InputError
+from claimcheck.verify.chat import chat_completion, json_object
 
 LABELS = ("supported", "contradicted", "not-enough-information")
 MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -241,24 +242,10 @@ class OpenAIScorer:
     def _one(self, claim: str, passage: str) -> Probabilities:
         import requests
 
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
-            response = requests.post(
-                f"{self.url}/chat/completions",
-                json={
-                    "model": self.model,
-                    "temperature": 0,
-                    "messages": [
-                        {"role": "system", "content": _PROMPT},
-                        {"role": "user", "content": f"Claim: {claim}\nPassage: {passage}"},
-                    ],
-                },
-                headers=headers,
-                timeout=self.timeout,
-            )
-            response.raise_for_status()
-            content = str(response.json()["choices"][0]["message"]["content"])
-            answer = json.loads(content[content.index("{") : content.rindex("}") + 1])
+            user = f"Claim: {claim}\nPassage: {passage}"
+            content = chat_completion(self.url, self.model, self.api_key, self.timeout, _PROMPT, user)
+            answer = json_object(content)
             values = {
                 k: float(answer.get(k, 0.0)) for k in ("supported", "contradicted", "not_enough_information")
             }
