@@ -135,7 +135,8 @@ def build_lock(
     for entry in entries:
         resolution = resolutions[entry.key]
         old = previous.entries.get(entry.key) if previous else None
-        settled_before = old is not None and old[0] == fingerprint(entry)
+        printed = fingerprint(entry)
+        settled_before = old is not None and old[0] == printed
         if resolution.absence_unproven and not resolution.unavailable and settled_before:
             # Offline and nothing local holds it, but the lock already settled this very entry
             # (found or not found, by the services): local silence does not overturn that.
@@ -144,15 +145,15 @@ def build_lock(
         undetermined = not needs(resolution, entry=entry).judged or resolution.absence_unproven
         if undetermined or not resolution.sources:
             skipped.append(entry.key)
-            if previous and entry.key in previous.entries:
-                kept[entry.key] = previous.entries[entry.key]
+            if old is not None:
+                kept[entry.key] = old
             continue
         if settled_before and resolution.unavailable and not old[1].unavailable:
             kept[entry.key] = old  # judged without some services: the complete resolution stays
         elif settled_before and _same(old[1], resolution):
             kept[entry.key] = old  # unchanged: keep the old timestamps, no churn in diffs
         else:
-            kept[entry.key] = (fingerprint(entry), resolution)
+            kept[entry.key] = (printed, resolution)
     records: dict[str, Record] = {}
     for _, resolution in kept.values():
         for record in [resolution.record, *(c.record for c in resolution.candidates)]:
